@@ -1,0 +1,37 @@
+# `make demo` runs the main job on the seed article; `make test` runs the tests.
+# Both create the environment (.venv, system packages) when it is missing.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SEED   := seeds/000_48b0761d22084af5.txt
+APT    := apertium apertium-spa-ita apertium-eng-spa cg3 chromium
+
+.PHONY: demo test env system clean
+
+demo: env
+	$(VENV)/bin/briefs run $(SEED)
+
+test: env
+	$(VENV)/bin/pytest -q
+
+env: $(VENV)/.installed system
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0   # the CPU wheel; an unpinned torch pulls GBs of CUDA
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# Apertium (offline MT) and Chromium (browser test) from Debian; elsewhere, install them by hand.
+system:
+	@missing=$$(for p in $(APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing system packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "note: install these system packages for the offline engine and browser test: $$missing" >&2; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

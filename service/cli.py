@@ -1,0 +1,153 @@
+"""`briefs`: a thin shell over the Pipeline (DESIGN.md, CLI contract).
+
+Exit codes: 0 ok; 2 bad input; 3 a needed model or engine is unavailable; 1 anything else
+(batch: 4 when some items failed). Errors are one line on stderr; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from .config import DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, Config
+from .errors import BadInput, BriefsError
+
+# Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
+SHELLS: tuple[str, ...] = ()
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every sub-command that runs the pipeline shares; they map onto Config."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("pipeline")
+    g.add_argument("--engine", choices=ENGINES, help="auto (default): neural when its weights load, else offline")
+    g.add_argument("--device", help="cpu (default) or cuda")
+    g.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    g.add_argument("--beams", type=int, dest="num_beams", help="MT beam size (default 4)")
+    g.add_argument("--mt-model", action="append", metavar="LANG=MODEL", default=[],
+                   help="MT model (hub id or local directory) for a source language; repeatable")
+    g.add_argument("--summarizer-model", help=f"summarization model (default {DEFAULT_SUMMARIZER})")
+    g.add_argument("--max-chars", type=int, help="largest accepted input, in characters (default 200000)")
+    g.add_argument("--glossary", type=Path, help="extra glossary TSV (source<TAB>English), applied to every engine")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    mt_models = dict(DEFAULT_MT_MODELS)
+    for item in getattr(args, "mt_model", []) or []:
+        lang, sep, model = item.partition("=")
+        if not sep or not lang or not model:
+            raise BadInput(f"--mt-model expects LANG=MODEL, got '{item}'")
+        mt_models[lang.strip().lower()] = model.strip()
+    tiers = getattr(args, "tiers", None)
+    return Config().with_(
+        engine=getattr(args, "engine", None),
+        device=getattr(args, "device", None),
+        threads=getattr(args, "threads", None),
+        num_beams=getattr(args, "num_beams", None),
+        summarizer_model=getattr(args, "summarizer_model", None),
+        max_chars=getattr(args, "max_chars", None),
+        glossary=getattr(args, "glossary", None),
+        tiers=tuple(t.strip() for t in tiers.split(",") if t.strip()) if tiers is not None else None,
+        mt_models=mt_models,
+    )
+
+
+def read_input(path: str, max_chars: int) -> str:
+    """Text of FILE or stdin ('-'); bytes are checked here so a binary file is one clear error."""
+    from .text import decode
+
+    if path == "-":
+        data = sys.stdin.buffer.read(max_chars * 4 + 4)
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise BadInput(f"no such file: {path}")
+        with open(p, "rb") as fh:
+            data = fh.read(max_chars * 4 + 4)  # a UTF-8 character is at most 4 bytes
+    if len(data) > max_chars * 4:
+        raise BadInput(f"input is too long: over {max_chars:,} characters (raise --max-chars to accept it)")
+    if path.lower().endswith(".docx"):
+        from .text import docx_text
+
+        return docx_text(data)
+    return decode(data)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import Pipeline
+    from .render import markdown
+
+    config = config_from_args(args)
+    text = read_input(args.file, config.max_chars)
+    result = Pipeline(config).run(text, source_lang=args.source_lang)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(markdown(result))
+    return 0
+
+
+def cmd_models_pull(args: argparse.Namespace) -> int:
+    from .models import pull
+
+    models = args.models or sorted({*DEFAULT_MT_MODELS.values(), DEFAULT_MT_FALLBACK, DEFAULT_SUMMARIZER})
+    for model, path in zip(models, pull(models)):
+        print(f"{model}\t{path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(prog="briefs", description="English translation and tiered briefs of news articles.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="translate and brief one article")
+    run.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="UTF-8 text, HTML or .docx; - for stdin")
+    run.add_argument("--json", action="store_true", help="print the JSON result instead of Markdown")
+    run.add_argument("--source-lang", help="skip detection: the ISO code of the source language")
+    run.add_argument("--tiers", help="comma-separated tiers (default: all in prompts/tiers)")
+    run.set_defaults(func=cmd_run)
+
+    models = sub.add_parser("models", help="manage model weights")
+    msub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    pull = msub.add_parser("pull", parents=[common], help="download the default models (needs the model hub)")
+    pull.add_argument("models", nargs="*", help="hub ids (default: every default model)")
+    pull.set_defaults(func=cmd_models_pull)
+
+    for name in SHELLS:
+        importlib.import_module(f"service.{name}").register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BriefsError as err:
+        return _fail(args, err, err.exit_code)
+    except KeyboardInterrupt:
+        print("briefs: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # noqa: BLE001 - the contract: one line, never a traceback
+        return _fail(args, err, 1, f"unexpected error: {type(err).__name__}: {err}")
+
+
+def _fail(args, err: Exception, code: int, line: str | None = None) -> int:
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exception(err)
+    line = " ".join((line or str(err)).split())
+    print(f"briefs: error: {line}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""All settings in one typed place. Shells build a `Config` from flags; the library never reads argv."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROMPTS_DIR = Path(os.environ.get("BRIEFS_PROMPTS", REPO_ROOT / "prompts"))
+
+Engine = Literal["auto", "neural", "offline"]
+ENGINES: tuple[str, ...] = ("auto", "neural", "offline")
+
+# Source language -> dedicated OPUS-MT model. Languages not listed here but in
+# MULTILINGUAL_LANGUAGES go to the multilingual model; anything else is unsupported.
+DEFAULT_MT_MODELS: dict[str, str] = {
+    "it": "Helsinki-NLP/opus-mt-it-en",
+    "fr": "Helsinki-NLP/opus-mt-fr-en",
+    "es": "Helsinki-NLP/opus-mt-es-en",
+    "de": "Helsinki-NLP/opus-mt-de-en",
+    "nl": "Helsinki-NLP/opus-mt-nl-en",
+}
+DEFAULT_MT_FALLBACK = "Helsinki-NLP/opus-mt-mul-en"
+# langdetect codes that opus-mt-mul-en was trained on (a subset of its source list).
+MULTILINGUAL_LANGUAGES: frozenset[str] = frozenset(
+    "af ar bg bn ca cs cy da el et fa fi gl he hi hr hu id is ja ko lt lv mk mr ms "
+    "nl no pl pt ro ru sk sl sq sv sw ta th tl tr uk ur vi zh-cn zh-tw".split()
+)
+# Why distilbart-cnn-12-6: see README "Models". Same published ROUGE as bart-large-cnn
+# with half the decoder layers, which is what generation time on a CPU is spent on.
+DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
+
+
+@dataclass(frozen=True)
+class Config:
+    engine: Engine = "auto"
+    device: str = "cpu"
+    threads: int | None = None  # torch intra-op threads; None leaves torch's default
+    mt_models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MT_MODELS))
+    mt_fallback: str | None = DEFAULT_MT_FALLBACK
+    mt_fallback_languages: frozenset[str] = MULTILINGUAL_LANGUAGES
+    summarizer_model: str = DEFAULT_SUMMARIZER
+    num_beams: int = 4
+    summary_beams: int = 2
+    mt_batch_tokens: int = 4096  # padded source tokens per translation batch
+    max_chars: int = 200_000
+    min_detect_chars: int = 20
+    min_detect_confidence: float = 0.70
+    tiers: tuple[str, ...] | None = None  # None: every tier in prompts/tiers, in their order
+    prompts_dir: Path = PROMPTS_DIR
+    glossary: Path | None = None  # extra user glossary (TSV), applied after prompts/glossary.tsv
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def mt_model_for(self, language: str) -> str | None:
+        if language in self.mt_models:
+            return self.mt_models[language]
+        if self.mt_fallback and language in self.mt_fallback_languages:
+            return self.mt_fallback
+        return None

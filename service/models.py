@@ -1,0 +1,64 @@
+"""Loading transformers models: from a hub id or a local directory, once per process, lazily.
+
+Honours HF_HOME / HF_HUB_OFFLINE (transformers reads them), prefers safetensors, and never runs
+code shipped with a model (trust_remote_code=False). Failures become ModelUnavailable (exit 3).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from .errors import ModelUnavailable
+
+_lock = threading.Lock()
+
+
+def set_threads(threads: int | None) -> None:
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def load_seq2seq(model_id: str, device: str = "cpu"):
+    """(tokenizer, model) for an encoder-decoder model, in eval mode on `device`; cached."""
+    with _lock:  # two web requests must not load the same model twice
+        return _load(model_id, device)
+
+
+@lru_cache(maxsize=None)
+def _load(model_id: str, device: str):
+    import torch
+    import transformers
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    transformers.logging.set_verbosity_error()  # our own errors say what matters, in one line
+    transformers.logging.disable_progress_bar()
+
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelUnavailable(model_id, "CUDA was asked for but torch sees no GPU; use --device cpu")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False)
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_id, trust_remote_code=False)
+    except Exception as err:  # OSError, HF hub errors, ValueError for a wrong kind of model
+        raise ModelUnavailable(model_id, _reason(err)) from err
+    model.to(device).eval()
+    return tokenizer, model
+
+
+def _reason(err: Exception) -> str:
+    text = " ".join(str(err).split())
+    if "offline" in text.lower() or "connect" in text.lower() or "resolve" in text.lower():
+        return "not in the local cache and the model hub is unreachable"
+    return (text[:160] + "…") if len(text) > 160 else text or type(err).__name__
+
+
+def pull(model_ids: list[str]) -> list[str]:
+    """Download models into the HF cache (HF_HOME) on a connected machine; returns local paths."""
+    from huggingface_hub import snapshot_download
+
+    return [
+        snapshot_download(m, allow_patterns=["*.json", "*.safetensors", "*.spm", "*.txt", "*.model", "vocab*", "merges*"])
+        for m in model_ids
+    ]

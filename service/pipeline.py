@@ -1,0 +1,269 @@
+"""The one pipeline: text -> detect -> route -> translate -> summarize -> Result.
+
+CLI, web page, batch runner, evaluation and benchmark all call `Pipeline`; none re-implements a
+stage. Engines (and so models) are created lazily, once per Pipeline, and models once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from .config import Config
+from .detect import detect
+from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguage
+from .summarize import Summarizer, Tier, load_tiers
+from .text import clean, paragraphs, sentences, word_count
+from .translate import IdentityTranslator, Translator
+
+# progress(stage, done, total): stage is "detect", "translate" (sentences) or "summarize" (tiers)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Source:
+    language: str
+    confidence: float
+    chars: int
+    paragraphs: int
+    mixed_languages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Translation:
+    text: str
+    engine: str
+    paragraphs: list[str]
+
+
+@dataclass
+class Brief:
+    tier: str
+    text: str
+    words: int
+    engine: str
+
+
+@dataclass
+class Result:
+    source: Source
+    translation: Translation
+    briefs: list[Brief]
+    warnings: list[str] = field(default_factory=list)
+    timings_ms: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Doc:
+    """One document on its way through the stages."""
+
+    text: str
+    paragraphs: list[str]
+    language: str
+    confidence: float
+    mixed: list[str]
+    translator: Translator
+    warnings: list[str]
+    timings: dict[str, int]
+
+
+class Pipeline:
+    def __init__(self, config: Config | None = None):
+        self.config = config or Config()
+        self._engines: dict[tuple, object] = {}
+        self._lock = threading.RLock()
+        from .models import set_threads
+
+        set_threads(self.config.threads)
+
+    # ---- public API -------------------------------------------------------------------------
+    def run(
+        self,
+        text: str,
+        *,
+        source_lang: str | None = None,
+        tiers: list[str] | None = None,
+        engine: str | None = None,
+        progress: Progress | None = None,
+    ) -> Result:
+        """Translate and brief one article; raises BriefsError subclasses on bad input or engines."""
+        (result,) = self.run_many([text], source_lang=source_lang, tiers=tiers, engine=engine, progress=progress)
+        if isinstance(result, BriefsError):
+            raise result
+        return result
+
+    def run_many(
+        self,
+        texts: list[str],
+        *,
+        source_lang: str | None = None,
+        tiers: list[str] | None = None,
+        engine: str | None = None,
+        progress: Progress | None = None,
+    ) -> list[Result | BriefsError]:
+        """Many articles at once: sentences of every document go through each translator together
+        (length-sorted batches, repeated sentences translated once). A document that fails gets its
+        error in its place; the others go on."""
+        engine = engine or self.config.engine
+        tier_list = load_tiers(self.config.prompts_dir, tiers if tiers is not None else self.config.tiers)
+        docs: list[_Doc | BriefsError] = []
+        for k, text in enumerate(texts, 1):
+            try:
+                docs.append(self._prepare(text, source_lang, engine))
+            except BriefsError as err:
+                docs.append(err)
+            if progress:
+                progress("detect", k, len(texts))
+        english = self._translate_all([d for d in docs if isinstance(d, _Doc)], progress)
+        results: list[Result | BriefsError] = []
+        for k, doc in enumerate(docs):
+            if isinstance(doc, BriefsError):
+                results.append(doc)
+                continue
+            try:
+                results.append(self._finish(doc, english[id(doc)], tier_list, engine, progress))
+            except BriefsError as err:
+                results.append(err)
+        return results
+
+    def summarizer(self, engine: str | None = None) -> tuple[Summarizer, list[str]]:
+        """The summarizer for `engine` and the warnings its choice produced."""
+        engine = engine or self.config.engine
+        if engine == "offline":
+            return self._engine(("extractive",), self._extractive), []
+        try:
+            return self._engine(("seq2seq", self.config.summarizer_model), self._seq2seq), []
+        except EngineUnavailable as err:
+            if engine == "neural":
+                raise
+            return self._engine(("extractive",), self._extractive), [f"{err.args[0].split(';')[0]}; used extractive"]
+
+    def translator(self, language: str, engine: str | None = None) -> tuple[Translator, list[str]]:
+        """The translator routing picks for `language` and the warnings its choice produced."""
+        engine = engine or self.config.engine
+        if language == "en":
+            return IdentityTranslator(), []
+        if engine == "offline":
+            return self._offline_translator(language), []
+        model = self.config.mt_model_for(language)
+        if model is None:
+            raise UnsupportedLanguage(language, "no MT model is configured for it")
+        try:
+            return self._engine(("marian", model), lambda: self._marian(model)), []
+        except EngineUnavailable as err:
+            if engine == "neural":
+                raise
+            try:
+                fallback = self._offline_translator(language)
+            except BriefsError:
+                raise err from None
+            return fallback, [f"neural MT {err.args[0].split(';')[0]}; used {fallback.name}"]
+
+    # ---- stages ---------------------------------------------------------------------------------
+    def _prepare(self, text: str, source_lang: str | None, engine: str) -> _Doc:
+        t0 = time.perf_counter()
+        if engine not in ("auto", "neural", "offline"):
+            raise BadInput(f"unknown engine '{engine}' (use auto, neural or offline)")
+        text = clean(text, self.config.max_chars)
+        paras = paragraphs(text)
+        if source_lang:
+            language, confidence, mixed = source_lang.lower(), 1.0, []
+        else:
+            found = detect(
+                paras, min_chars=self.config.min_detect_chars, min_confidence=self.config.min_detect_confidence
+            )
+            language, confidence, mixed = found.language, found.confidence, found.mixed_languages
+        t1 = time.perf_counter()
+        translator, warnings = self.translator(language, engine)
+        if mixed:
+            warnings.append(f"paragraphs in other languages ({', '.join(mixed)}) were translated as '{language}'")
+        return _Doc(text, paras, language, confidence, mixed, translator, warnings, {"detect": _ms(t0, t1)})
+
+    def _translate_all(self, docs: list[_Doc], progress: Progress | None) -> dict[int, list[str]]:
+        """English paragraphs per document (keyed by id(doc)), one translate call per engine."""
+        out: dict[int, list[str]] = {}
+        by_engine: dict[int, list[_Doc]] = {}
+        for doc in docs:
+            by_engine.setdefault(id(doc.translator), []).append(doc)
+        for group in by_engine.values():
+            translator = group[0].translator
+            split = [[sentences(p) for p in d.paragraphs] for d in group]
+            flat = [s for doc_paras in split for para in doc_paras for s in para]
+            t0 = time.perf_counter()
+            step = (lambda done, total: progress("translate", done, total)) if progress else None
+            english = iter(translator.translate(flat, step))
+            elapsed = _ms(t0, time.perf_counter())
+            total_chars = sum(len(d.text) for d in group) or 1
+            for doc, doc_paras in zip(group, split):
+                out[id(doc)] = [" ".join(next(english) for _ in para) for para in doc_paras]
+                doc.timings["translate"] = round(elapsed * len(doc.text) / total_chars)
+        return out
+
+    def _finish(self, doc: _Doc, english: list[str], tiers: list[Tier], engine: str, progress) -> Result:
+        text = "\n\n".join(english)
+        briefs: list[Brief] = []
+        warnings = list(doc.warnings)
+        if tiers:
+            summarizer, more = self.summarizer(engine)
+            warnings += more
+            t0 = time.perf_counter()
+            step = (lambda done, total: progress("summarize", done, total)) if progress else None
+            raw = summarizer.summarize(text, tiers, step)
+            for tier, draft in zip(tiers, raw):
+                brief = tier.enforce(draft)
+                briefs.append(Brief(tier.name, brief, word_count(brief), summarizer.name))
+            doc.timings["summarize"] = _ms(t0, time.perf_counter())
+        return Result(
+            source=Source(doc.language, doc.confidence, len(doc.text), len(doc.paragraphs), doc.mixed),
+            translation=Translation(text, doc.translator.name, english),
+            briefs=briefs,
+            warnings=warnings,
+            timings_ms=doc.timings,
+        )
+
+    # ---- engines ----------------------------------------------------------------------------------
+    def _engine(self, key: tuple, factory):
+        """Create an engine once; a failure is remembered too, so a batch does not retry it per item."""
+        with self._lock:
+            if key not in self._engines:
+                try:
+                    self._engines[key] = factory()
+                except EngineUnavailable as err:
+                    self._engines[key] = err
+            found = self._engines[key]
+        if isinstance(found, EngineUnavailable):
+            raise found
+        return found
+
+    def _marian(self, model: str) -> Translator:
+        from .translate.marian import MarianTranslator
+
+        c = self.config
+        return MarianTranslator(model, device=c.device, num_beams=c.num_beams, batch_tokens=c.mt_batch_tokens)
+
+    def _seq2seq(self) -> Summarizer:
+        from .summarize.seq2seq import Seq2SeqSummarizer
+
+        c = self.config
+        return Seq2SeqSummarizer(c.summarizer_model, device=c.device, num_beams=c.summary_beams)
+
+    def _offline_translator(self, language: str) -> Translator:
+        from .translate.apertium import ApertiumTranslator
+
+        if language not in ApertiumTranslator.languages:
+            raise UnsupportedLanguage(language, f"the offline engine translates only {', '.join(ApertiumTranslator.languages)}")
+        return self._engine(("apertium", language), lambda: ApertiumTranslator(language))
+
+    def _extractive(self) -> Summarizer:
+        from .summarize.extractive import ExtractiveSummarizer
+
+        return ExtractiveSummarizer()
+
+
+def _ms(t0: float, t1: float) -> int:
+    return round((t1 - t0) * 1000)

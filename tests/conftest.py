@@ -1,0 +1,100 @@
+"""Shared fixtures: tiny models of the real classes, built once per test session.
+
+Nothing here reaches the network: the hub is switched off and any connection to a non-loopback
+address fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_48b0761d22084af5.txt"
+ENGLISH = Path(__file__).parent / "data" / "english.txt"
+
+_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1", "0.0.0.0")) and self.family != socket.AF_UNIX:
+        raise RuntimeError(f"test tried to reach the network: {address}")
+    return _connect(self, address)
+
+
+socket.socket.connect = _loopback_only
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def english_text() -> str:
+    return ENGLISH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def corpus(seed_text, english_text) -> str:
+    return seed_text + "\n" + english_text
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory, corpus) -> Path:
+    """An opus-mt-shaped directory (MarianMTModel, SentencePiece trained on the seed) with random weights."""
+    from service.synthetic import build_marian
+
+    return build_marian(tmp_path_factory.mktemp("models") / "tiny-opus-mt-it-en", corpus)
+
+
+@pytest.fixture(scope="session")
+def tiny_bart(tmp_path_factory, corpus) -> Path:
+    """A BART summarizer directory (byte-level BPE trained on the texts) with random weights."""
+    from service.synthetic import build_bart
+
+    return build_bart(tmp_path_factory.mktemp("models") / "tiny-bart", corpus, bpe_vocab=1000)
+
+
+@pytest.fixture(scope="session")
+def tiny_config(tiny_marian, tiny_bart):
+    from service import Config
+
+    return Config(engine="neural", mt_models={"it": str(tiny_marian)}, mt_fallback=None,
+                  summarizer_model=str(tiny_bart), num_beams=2, summary_beams=1)
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tiny_config):
+    from service import Pipeline
+
+    return Pipeline(tiny_config)
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, timeout: int = 300):
+    """`briefs ARGS` in a subprocess, as a user runs it: (exit code, stdout, stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "service.cli", *args], input=stdin, capture_output=True, cwd=ROOT,
+        env={**os.environ, **(env or {})}, timeout=timeout,
+    )
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def tiny_model_args(tiny_marian, tiny_bart) -> list[str]:
+    return ["--engine", "neural", "--mt-model", f"it={tiny_marian}", "--summarizer-model", str(tiny_bart), "--beams", "2"]
