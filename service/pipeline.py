@@ -131,6 +131,30 @@ class Pipeline:
                 results.append(err)
         return results
 
+    def brief(
+        self,
+        english: str,
+        tiers: list[Tier] | list[str] | None = None,
+        engine: str | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[list[Brief], list[str]]:
+        """The summarize stage alone on English text: one Brief per tier (limits enforced) and the
+        warnings the summarizer's choice produced. `run` uses it after translating; evaluation calls it
+        directly on English articles."""
+        engine = engine or self.config.engine
+        if tiers is None or any(isinstance(t, str) for t in tiers):
+            tiers = load_tiers(self.config.prompts_dir, tiers if tiers is not None else self.config.tiers)
+        if not tiers:
+            return [], []
+        summarizer, warnings = self.summarizer(engine)
+        step = (lambda done, total: progress("summarize", done, total)) if progress else None
+        raw = summarizer.summarize(english, tiers, step)
+        briefs = []
+        for tier, draft in zip(tiers, raw):
+            text = tier.enforce(draft)
+            briefs.append(Brief(tier.name, text, word_count(text), summarizer.name))
+        return briefs, list(warnings)
+
     def summarizer(self, engine: str | None = None) -> tuple[Summarizer, list[str]]:
         """The summarizer for `engine` and the warnings its choice produced."""
         engine = engine or self.config.engine
@@ -209,14 +233,9 @@ class Pipeline:
         briefs: list[Brief] = []
         warnings = list(doc.warnings)
         if tiers:
-            summarizer, more = self.summarizer(engine)
-            warnings += more
             t0 = time.perf_counter()
-            step = (lambda done, total: progress("summarize", done, total)) if progress else None
-            raw = summarizer.summarize(text, tiers, step)
-            for tier, draft in zip(tiers, raw):
-                brief = tier.enforce(draft)
-                briefs.append(Brief(tier.name, brief, word_count(brief), summarizer.name))
+            briefs, more = self.brief(text, tiers, engine, progress)
+            warnings += more
             doc.timings["summarize"] = _ms(t0, time.perf_counter())
         return Result(
             source=Source(doc.language, doc.confidence, len(doc.text), len(doc.paragraphs), doc.mixed),
