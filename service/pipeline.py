@@ -73,8 +73,11 @@ class _Doc:
 
 
 class Pipeline:
-    def __init__(self, config: Config | None = None):
+    def __init__(self, config: Config | None = None, *, memory: Callable[[Translator], Translator] | None = None):
+        """`memory`, when given, wraps every translation engine this Pipeline creates (once per
+        engine), e.g. with a translation memory (service.batch)."""
         self.config = config or Config()
+        self.memory = memory
         self._engines: dict[tuple, object] = {}
         self._lock = threading.RLock()
         from .models import set_threads
@@ -251,7 +254,10 @@ class Pipeline:
         with self._lock:
             if key not in self._engines:
                 try:
-                    self._engines[key] = factory()
+                    made = factory()
+                    if self.memory is not None and hasattr(made, "translate"):
+                        made = self.memory(made)
+                    self._engines[key] = made
                 except EngineUnavailable as err:
                     self._engines[key] = err
             found = self._engines[key]
