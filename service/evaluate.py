@@ -347,11 +347,17 @@ def evaluate_mt(
     bar: Bar | None = None,
 ) -> dict:
     """Translate `sources` with the translator routing picks for `language` and score against `references`."""
+    translator, warnings = pipeline.translator(language, engine)
+    report = translate_and_score(translator, sources, references, bar=bar)
+    return {"kind": "mt", "language": language, **report, "warnings": warnings + report["warnings"]}
+
+
+def translate_and_score(translator, sources: list[str], references: list[str], *, bar: Bar | None = None) -> dict:
+    """BLEU/chrF of any `Translator` (e.g. one built with other options) on line-aligned files."""
     if len(sources) != len(references):
         raise BadInput(f"source has {len(sources)} lines but reference has {len(references)}")
     if not sources:
         raise BadInput("no lines to translate")
-    translator, warnings = pipeline.translator(language, engine)
     done = [0]
 
     def step(n: int, total: int) -> None:
@@ -365,14 +371,12 @@ def evaluate_mt(
     if len(hypotheses) != len(sources):
         raise EngineUnavailable(f"{translator.name} returned {len(hypotheses)} lines for {len(sources)}")
     return {
-        "kind": "mt",
         "lines": len(sources),
-        "language": language,
         "engines": {"translator": translator.name},
         **score_mt(hypotheses, references),
         "seconds": round(seconds, 2),
         "lines_per_second": round(len(sources) / seconds, 2) if seconds else None,
-        "warnings": warnings,
+        "warnings": [],
         "hypotheses": hypotheses,
     }
 
@@ -401,6 +405,7 @@ def evaluate_crosslingual(
     source_lang: str | None = None,
     split: str = "regex",
     bar: Bar | None = None,
+    chunk: int = 32,
 ) -> dict:
     """Brief each source article through the whole pipeline and its reference article directly
     (English, summarize stage only); ROUGE of the first against the second, per tier."""
@@ -410,15 +415,12 @@ def evaluate_crosslingual(
     rouge = Rouge(split)
     config = pipeline.config
     tier_list = load_tiers(config.prompts_dir, tiers if tiers is not None else config.tiers)
-    done = [0]
-
-    def progress(stage: str, n: int, total: int) -> None:
-        if bar and stage == "detect" and n > done[0]:
-            bar(n - done[0])
-            done[0] = n
-
-    results = pipeline.run_many([a[1] for a in articles], source_lang=source_lang, tiers=[t.name for t in tier_list],
-                                engine=engine, progress=progress)
+    results: list = []
+    for start in range(0, len(articles), chunk):  # run_many batches translation; chunks let the bar move
+        group = [a[1] for a in articles[start : start + chunk]]
+        results += pipeline.run_many(group, source_lang=source_lang, tiers=[t.name for t in tier_list], engine=engine)
+        if bar:
+            bar(len(group))
     accs = _tier_accs(tier_list)
     accs["lead-3 (translation only)"] = _Acc("lead-3 (translation only)", "baseline")
     warnings: list[str] = []
@@ -434,6 +436,8 @@ def evaluate_crosslingual(
         engines["translator"].add(result.translation.engine)
         warnings += [w for w in result.warnings if w not in warnings]
         direct, more = pipeline.brief(reference, tier_list, engine)
+        if bar:
+            bar(1)
         warnings += [w for w in more if w not in warnings]
         record = {"url": url, "briefs": {}, "scores": {}}
         for tier, via, ref in zip(tier_list, result.briefs, direct):
@@ -707,7 +711,7 @@ def main(args: argparse.Namespace) -> int:
         articles = flores_articles(read_lines(args.source), read_lines(args.reference), read_metadata(args.metadata),
                                    args.domain)
         articles = articles[: args.limit] if args.limit else articles
-        with _bar(len(articles), "articles") as bar:
+        with _bar(2 * len(articles), "article briefs") as bar:  # via translation, then direct
             report = evaluate_crosslingual(pipeline, articles, tiers=tiers, source_lang=args.source_lang,
                                            split=args.split, bar=bar)
         report["domain"] = args.domain
