@@ -601,7 +601,8 @@ def chart(report: dict, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     if report["kind"] == "mt":
-        names = [f"{report['engines']['translator']}\n(run here)"] + [f"{n}\n(published)" for n, _ in report.get("published", [])]
+        names = [_wrap(f"{report['engines']['translator']} (run here)")]
+        names += [_wrap(f"{n} (published)") for n, _ in report.get("published", [])]
         bleu = [report["bleu"]] + [b for _, b in report.get("published", [])]
         fig, ax = plt.subplots(figsize=(max(5, 2.4 * len(names)), 4))
         bars = ax.bar(range(len(names)), bleu, color=["#4c72b0"] + ["#999999"] * (len(names) - 1))
@@ -618,7 +619,7 @@ def chart(report: dict, path: Path) -> Path:
             vals = [r["first"][m] for r in rows]
             bars = ax.bar([i + (j - 1) * width for i in range(len(rows))], vals, width, label=ROUGE_LABELS[m])
             ax.bar_label(bars, fmt="%.1f", fontsize=6)
-        ax.set_xticks(range(len(rows)), [r["system"].replace(" (", "\n(") for r in rows], fontsize=8, rotation=0)
+        ax.set_xticks(range(len(rows)), [_wrap(r["system"], 14) for r in rows], fontsize=8)
         ax.set_ylabel("F1 x100")
         ax.legend(fontsize=8)
         what = "vs first reference" if report["kind"] == "summaries" else "via translation vs direct"
@@ -627,6 +628,12 @@ def chart(report: dict, path: Path) -> Path:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def _wrap(label: str, width: int = 24) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 def write_report(report: dict, out: Path) -> dict[str, Path]:
