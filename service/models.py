@@ -6,8 +6,10 @@ code shipped with a model (trust_remote_code=False). Failures become ModelUnavai
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from .errors import ModelUnavailable
 
@@ -38,13 +40,37 @@ def _load(model_id: str, device: str):
 
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ModelUnavailable(model_id, "CUDA was asked for but torch sees no GPU; use --device cpu")
+    # With no hub in reach, look in the local cache only: otherwise the hub client retries for
+    # about a minute per file before transformers gives up (and `--engine auto` falls back).
+    offline = {} if Path(model_id).is_dir() or hub_reachable() else {"local_files_only": True}
     try:
-        tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False)
-        model = AutoModelForSeq2SeqLM.from_pretrained(model_id, trust_remote_code=False)
+        tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False, **offline)
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_id, trust_remote_code=False, **offline)
     except Exception as err:  # OSError, HF hub errors, ValueError for a wrong kind of model
-        raise ModelUnavailable(model_id, _reason(err)) from err
+        reason = "not in the local cache and the model hub is unreachable" if offline else _reason(err)
+        raise ModelUnavailable(model_id, reason) from err
     model.to(device).eval()
     return tokenizer, model
+
+
+@lru_cache(maxsize=1)
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the model hub answers at all (HF_ENDPOINT and proxy settings honoured), asked once
+    per process; False when HF_HUB_OFFLINE is set."""
+    import urllib.error
+    import urllib.request
+
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        return False
+    from huggingface_hub import constants
+
+    try:
+        urllib.request.urlopen(urllib.request.Request(constants.ENDPOINT, method="HEAD"), timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return True  # it answered, if only with an error status
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _reason(err: Exception) -> str:
