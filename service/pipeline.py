@@ -17,6 +17,7 @@ from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguag
 from .summarize import Summarizer, Tier, load_tiers
 from .text import clean, paragraphs, sentences, word_count
 from .translate import IdentityTranslator, Translator
+from .translate.glossary import Glossary, GlossaryTranslator
 
 # progress(stage, done, total): stage is "detect", "translate" (sentences) or "summarize" (tiers)
 Progress = Callable[[str, int, int], None]
@@ -79,6 +80,7 @@ class Pipeline:
         self.config = config or Config()
         self.memory = memory
         self._engines: dict[tuple, object] = {}
+        self._glossary: Glossary | None = None
         self._lock = threading.RLock()
         from .models import set_threads
 
@@ -168,7 +170,7 @@ class Pipeline:
         except EngineUnavailable as err:
             if engine == "neural":
                 raise
-            return self._engine(("extractive",), self._extractive), [f"{err.args[0].split(';')[0]}; used extractive"]
+            return self._engine(("extractive",), self._extractive), [f"summarization {err.args[0].split(';')[0]}; used extractive"]
 
     def translator(self, language: str, engine: str | None = None) -> tuple[Translator, list[str]]:
         """The translator routing picks for `language` and the warnings its choice produced."""
@@ -255,6 +257,8 @@ class Pipeline:
             if key not in self._engines:
                 try:
                     made = factory()
+                    if hasattr(made, "translate"):  # every MT engine's output gets the glossary
+                        made = GlossaryTranslator(made, self.glossary())
                     if self.memory is not None and hasattr(made, "translate"):
                         made = self.memory(made)
                     self._engines[key] = made
@@ -282,7 +286,14 @@ class Pipeline:
 
         if language not in ApertiumTranslator.languages:
             raise UnsupportedLanguage(language, f"the offline engine translates only {', '.join(ApertiumTranslator.languages)}")
-        return self._engine(("apertium", language), lambda: ApertiumTranslator(language))
+        return self._engine(("apertium", language), lambda: ApertiumTranslator(language, glossary=self.glossary()))
+
+    def glossary(self) -> Glossary:
+        """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput)."""
+        with self._lock:
+            if self._glossary is None:
+                self._glossary = Glossary.default(self.config.glossary, self.config.prompts_dir)
+            return self._glossary
 
     def _extractive(self) -> Summarizer:
         from .summarize.extractive import ExtractiveSummarizer

@@ -27,7 +27,6 @@ from ..config import PROMPTS_DIR
 from ..errors import BadInput
 from . import Progress, Translator
 
-DEFAULT_GLOSSARY = PROMPTS_DIR / "glossary.tsv"
 _COMMENT = re.compile(r"(?:^|\s)#.*$")  # a whole-line comment, or one after whitespace
 _THE_BEFORE = re.compile(r"(?:(?<=\s)|^)([Tt]he)\s+$")
 
@@ -80,9 +79,10 @@ class Glossary:
         return cls(entries)
 
     @classmethod
-    def default(cls, user: Path | str | None = None) -> "Glossary":
+    def default(cls, user: Path | str | None = None, prompts_dir: Path | str = PROMPTS_DIR) -> "Glossary":
         """prompts/glossary.tsv (when present) and then the user's glossary."""
-        return cls.load(DEFAULT_GLOSSARY if DEFAULT_GLOSSARY.is_file() else None, user)
+        shipped = Path(prompts_dir) / "glossary.tsv"
+        return cls.load(shipped if shipped.is_file() else None, user)
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         """Non-overlapping (start, end, entry) matches in `text`, left to right, longest first."""
