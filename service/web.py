@@ -1,0 +1,348 @@
+"""`briefs web`: the staff web page (Gradio Blocks), a thin shell over the one `Pipeline`.
+
+One Pipeline per process serves every request (models load once, lazily or at start-up); Gradio's
+queue runs at most `concurrency` requests at a time and keeps the others waiting with their place
+shown. The Run button's event is also the HTTP API `/brief`, returning the JSON result contract:
+
+    from gradio_client import Client
+    result = Client("http://127.0.0.1:7860/").predict(text, api_name="/brief")
+
+Nothing here reaches the internet: analytics and the version check are off, there is no share
+link, and the theme's fonts are served by Gradio itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import html
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from .errors import BadInput, BriefsError, EngineUnavailable
+
+AUTH_ENV = "BRIEFS_WEB_AUTH"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
+UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
+_log = logging.getLogger("briefs.web")
+
+
+def _no_phoning_home() -> None:
+    """Before gradio is imported: no telemetry, no version check, no cached-example runs at start."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("GRADIO_CACHE_EXAMPLES", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+# ---- CLI ----------------------------------------------------------------------------------------
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("web", parents=[common], help="serve the staff web page (and its /brief API)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--auth", metavar="USER:PASSWORD",
+                   help=f"require this staff login (or set {AUTH_ENV}=user:password)")
+    p.add_argument("--no-preload", dest="preload", action="store_false",
+                   help="load models on the first request instead of at start-up")
+    p.set_defaults(func=main)
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """'user:password' -> (user, password); the password may contain ':'."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user.strip() or not password:
+        raise BadInput(f"--auth / {AUTH_ENV} expects USER:PASSWORD (both non-empty)")
+    return user.strip(), password
+
+
+def main(args: argparse.Namespace) -> int:
+    from .cli import config_from_args
+    from .pipeline import Pipeline
+
+    auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
+    if not 0 < args.port < 65536:
+        raise BadInput(f"--port must be between 1 and 65535, got {args.port}")
+    config = config_from_args(args)
+    pipeline = Pipeline(config)
+    if args.preload:
+        for line in preload(pipeline):
+            print(f"briefs web: {line}", file=sys.stderr)
+    if args.host not in LOOPBACK and not auth:
+        print(f"briefs web: warning: serving on {args.host} without a login (use --auth or {AUTH_ENV})", file=sys.stderr)
+    app = build_app(pipeline)
+    launch(app, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def preload(pipeline, language: str = "it") -> list[str]:
+    """Create the default engines now so the first visitor does not wait for model loading."""
+    lines = []
+    try:
+        translator, warnings = pipeline.translator(language)
+        summarizer, more = pipeline.summarizer()
+        lines.append(f"engines ready: {translator.name}, {summarizer.name}")
+        lines += warnings + more
+    except BriefsError as err:
+        lines.append(f"warning: {err}")
+    return lines
+
+
+def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
+           prevent_thread_lock: bool = False, quiet: bool = False):
+    """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint."""
+    return app.launch(
+        server_name=host, server_port=port, auth=auth, auth_message="Staff login" if auth else None,
+        share=False, inbrowser=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
+        show_error=False, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
+        footer_links=["api"], max_file_size="20mb",
+    )
+
+
+# ---- the page -------------------------------------------------------------------------------------
+def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
+    """The Blocks page over `pipeline` (shared by every request). Not launched.
+
+    `concurrency` is how many pipeline runs go at once; the default 1 is deliberate: a run already
+    uses every CPU core, and transformers' fast tokenizers are not safe to call from two threads at
+    once ("Already borrowed"). Waiting requests queue (at most `queue_size`) and see their place."""
+    _no_phoning_home()
+    import gradio as gr
+
+    from .render import LANGUAGE_NAMES, language_name
+    from .summarize import load_tiers
+
+    config = pipeline.config
+    tiers = load_tiers(config.prompts_dir, config.tiers)
+    all_tiers = {t.name: t for t in load_tiers(config.prompts_dir)}
+    languages = [("auto-detect", "auto")] + [
+        (f"{language_name(code)} ({code})", code)
+        for code in sorted({*config.mt_models, "en", *(c for c in LANGUAGE_NAMES if config.mt_model_for(c))})
+    ]
+    outdir = Path(tempfile.mkdtemp(prefix="briefs-web-"))
+    atexit.register(shutil.rmtree, outdir, ignore_errors=True)
+    seed = SEED.read_text(encoding="utf-8") if SEED.is_file() else None
+
+    def brief(text: str, file: str | None = None, source_lang: str = "auto", tier_names: list[str] | None = None,
+              engine: str | None = None, progress=gr.Progress()) -> dict:
+        """Translate and brief one article. Inputs: the article `text` (or a .txt/.html/.docx `file`,
+        which wins when given), `source_lang` ('auto' or an ISO code), `tier_names` (subset of the
+        tiers; empty: translation only), `engine` (auto, neural or offline). Returns the JSON result."""
+        t0 = time.perf_counter()
+        try:
+            article = _article(text, file, config.max_chars)
+            result = pipeline.run(
+                article,
+                source_lang=None if source_lang in (None, "", "auto") else source_lang,
+                tiers=list(tier_names) if tier_names is not None else None,
+                engine=engine or None,
+                progress=_progress_reporter(progress),
+            )
+        except BriefsError as err:
+            _log.info("request refused: %s", err)
+            raise gr.Error(" ".join(str(err).split()), duration=None, title=_title(err), print_exception=False) from None
+        except Exception as err:  # noqa: BLE001 - the page shows one line, the log keeps the traceback
+            _log.exception("request failed")
+            raise gr.Error(f"unexpected error: {type(err).__name__}: {err}", duration=None, print_exception=False) from None
+        _log.info("brief: %d chars in %.1f s", result.source.chars, time.perf_counter() - t0)
+        return result.to_dict()
+
+    def show(result: dict, text: str, file: str | None):
+        """Everything on the page after a run, from the JSON result."""
+        source_text = _article(text, file, config.max_chars) if (text or file) else ""
+        src = result["source"]
+        warnings = list(result.get("warnings") or [])
+        briefs = {b["tier"]: b for b in result["briefs"]}
+        md_path, json_path = _write_downloads(outdir, result)
+        updates = [
+            gr.HTML(value=_warnings_html(warnings), visible=bool(warnings)),
+            (f"**Detected language:** {language_name(src['language'])} (`{src['language']}`), "
+             f"confidence {src['confidence']:.2f} · {src['paragraphs']} paragraphs · {src['chars']:,} characters"
+             + (f" · also contains: {', '.join(src['mixed_languages'])}" if src["mixed_languages"] else "")),
+            _side_by_side(_source_paragraphs(source_text, config.max_chars), result["translation"]["paragraphs"],
+                          language_name(src["language"])),
+            result["translation"]["text"],
+        ]
+        for name, tier in all_tiers.items():
+            b = briefs.get(name)
+            updates.append(gr.Textbox(value=b["text"] if b else "", visible=b is not None,
+                                      label=f"{_tier_label(tier)} · {b['words']} words" if b else _tier_label(tier)))
+        updates.append(_meta(result))
+        updates.append(gr.DownloadButton(value=str(md_path), visible=True))
+        updates.append(gr.DownloadButton(value=str(json_path), visible=True))
+        return updates
+
+    def load_file(file: str | None):
+        """An uploaded file's text goes into the article box, where it can be checked and edited."""
+        if not file:
+            return gr.Textbox(), None
+        try:
+            return _article("", file, config.max_chars), None
+        except BriefsError as err:
+            raise gr.Error(" ".join(str(err).split()), title=_title(err), print_exception=False) from None
+
+    with gr.Blocks(title="Briefs: English translation and briefs", analytics_enabled=False,
+                   delete_cache=(3600, 3600)) as app:
+        gr.Markdown("## Briefs\nPaste a foreign-language news article (or upload one) to get the English "
+                    "translation and short English briefs.")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=360):
+                text = gr.Textbox(label="Article", lines=14, max_lines=30, elem_id="article",
+                                  placeholder="Paste the article here (plain text or HTML)…")
+                file = gr.File(label="…or upload .txt, .html or .docx", file_types=UPLOAD_TYPES,
+                               type="filepath", height=90, elem_id="upload")
+                with gr.Row():
+                    source_lang = gr.Dropdown(languages, value="auto", label="Source language",
+                                              allow_custom_value=True, elem_id="source-lang")
+                    engine = gr.Radio(["auto", "neural", "offline"], value=config.engine, label="Engine",
+                                      elem_id="engine",
+                                      info="auto: neural models when available, else the offline engines")
+                tier_box = gr.CheckboxGroup([(_tier_label(t), t.name) for t in all_tiers.values()],
+                                            value=[t.name for t in tiers], label="Briefs", elem_id="tiers")
+                run = gr.Button("Run", variant="primary", elem_id="run")
+                if seed:
+                    gr.Examples([[seed]], inputs=[text], label="Example (one click fills the box)",
+                                example_labels=["Italian news: critical-minerals conference in Washington (askanews)"],
+                                cache_examples=False, api_visibility="private")
+            with gr.Column(scale=3, min_width=420):
+                banner = gr.HTML(visible=False, elem_id="warnings")
+                detected = gr.Markdown("Results appear here.", elem_id="detected")
+                brief_boxes = [
+                    gr.Textbox(label=_tier_label(t), lines=_lines(t), interactive=False, buttons=["copy"],
+                               elem_id=f"brief-{t.name}", visible=t.name in {x.name for x in tiers})
+                    for t in all_tiers.values()
+                ]
+                with gr.Row():
+                    md_file = gr.DownloadButton("Download Markdown", visible=False, size="sm", elem_id="download-md")
+                    json_file = gr.DownloadButton("Download JSON", visible=False, size="sm", elem_id="download-json")
+                meta = gr.Markdown(elem_id="meta")
+        gr.Markdown("### Translation, paragraph by paragraph")
+        side = gr.HTML(elem_id="translation", min_height=80)
+        with gr.Accordion("English translation as one text", open=False):
+            english = gr.Textbox(show_label=False, lines=12, interactive=False, buttons=["copy"], elem_id="english")
+        with gr.Accordion("JSON result (what the /brief API returns)", open=False):
+            result_json = gr.JSON(label="result", elem_id="result-json")
+
+        file.upload(load_file, inputs=[file], outputs=[text, file], api_visibility="private")
+        run.click(
+            brief, inputs=[text, file, source_lang, tier_box, engine], outputs=[result_json],
+            api_name="brief", show_progress_on=[side], concurrency_limit=concurrency, concurrency_id="pipeline",
+        ).success(
+            show, inputs=[result_json, text, file],
+            outputs=[banner, detected, side, english, *brief_boxes, meta, md_file, json_file],
+            api_visibility="private", queue=False,
+        )
+    app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
+    return app
+
+
+# ---- helpers ----------------------------------------------------------------------------------------
+def _article(text: str | None, file: str | None, max_chars: int) -> str:
+    """The article: the uploaded file's text when a file is given, else the text box."""
+    if file:
+        from .cli import read_input
+
+        return read_input(str(file), max_chars)  # Gradio has checked the type against UPLOAD_TYPES
+    return text or ""
+
+
+def _progress_reporter(progress):
+    """pipeline progress(stage, done, total) -> the page's progress bar with the stage's name."""
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage == "detect":
+            progress((done, total), desc="detect language", unit="articles")
+        elif stage == "translate":
+            progress((done, total), desc=f"translate {done}/{total} sentences", unit="sentences")
+        elif stage == "summarize":
+            progress((done, total), desc=f"summarize tier {done}/{total}", unit="tiers")
+        else:
+            progress((done, total), desc=stage)
+
+    return report
+
+
+def _title(err: BriefsError) -> str:
+    if isinstance(err, EngineUnavailable):
+        return "Engine unavailable"
+    return "Cannot brief this input" if isinstance(err, BadInput) else "Error"
+
+
+def _tier_label(tier) -> str:
+    limit = f"{tier.min_words}–{tier.max_words} words" if tier.min_words else f"≤ {tier.max_words} words"
+    return f"{tier.name.capitalize()} ({limit})"
+
+
+def _lines(tier) -> int:
+    return {"line": 1, "sentence": 2, "bullets": 5}.get(tier.shape, 7)
+
+
+def _source_paragraphs(text: str, max_chars: int) -> list[str]:
+    from .text import clean, paragraphs
+
+    try:
+        return paragraphs(clean(text, max_chars))
+    except BriefsError:
+        return []
+
+
+def _side_by_side(source: list[str], english: list[str], language: str) -> str:
+    cell = "padding:6px 10px;vertical-align:top;border-top:1px solid #d0d7de;width:50%;line-height:1.45"
+    rows = []
+    for k in range(max(len(source), len(english))):
+        s = html.escape(source[k]) if k < len(source) else ""
+        e = html.escape(english[k]) if k < len(english) else ""
+        rows.append(f'<tr><td style="{cell};color:#57606a">{s}</td><td style="{cell}" class="english">{e}</td></tr>')
+    head = "padding:6px 10px;text-align:left;font-weight:600"
+    return (f'<table style="width:100%;border-collapse:collapse;font-size:0.95em">'
+            f'<thead><tr><th style="{head}">Source ({html.escape(language)})</th><th style="{head}">English</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _warnings_html(warnings: list[str]) -> str:
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+    return ('<div role="alert" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;'
+            f'padding:8px 12px;color:#3b2e00"><strong>Warnings</strong><ul style="margin:4px 0 0 18px">{items}</ul></div>')
+
+
+def _meta(result: dict) -> str:
+    engines = {f"translation `{result['translation']['engine']}`"} | {f"briefs `{b['engine']}`" for b in result["briefs"]}
+    timings = ", ".join(f"{k} {v:,} ms" for k, v in result["timings_ms"].items())
+    return f"**Engines:** {'; '.join(sorted(engines, reverse=True))}  \n**Timings:** {timings}"
+
+
+def _write_downloads(outdir: Path, result: dict) -> tuple[Path, Path]:
+    """result.md and result.json for the download buttons; files older than an hour are removed."""
+    from .pipeline import Brief, Result, Source, Translation
+    from .render import markdown
+
+    cutoff = time.time() - 3600
+    for old in outdir.iterdir():
+        try:
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+    folder = outdir / uuid.uuid4().hex[:12]
+    folder.mkdir()
+    typed = Result(
+        source=Source(**result["source"]),
+        translation=Translation(**result["translation"]),
+        briefs=[Brief(**b) for b in result["briefs"]],
+        warnings=list(result["warnings"]),
+        timings_ms=dict(result["timings_ms"]),
+    )
+    md_path, json_path = folder / "briefing.md", folder / "briefing.json"
+    md_path.write_text(markdown(typed), encoding="utf-8")
+    json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return md_path, json_path
