@@ -1,0 +1,239 @@
+"""The staff web page and its /brief API, served in-process on 127.0.0.1 with the tiny models.
+
+The tiny models run with one torch thread: on a busy 2-core machine torch's default thread pool
+makes these small matrices many times slower (measured: 5 s vs 44-110 s for the seed article).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from service import Pipeline
+from service.errors import BadInput
+from service.summarize import load_tiers
+from service.text import clean, paragraphs, word_count
+from service.web import build_app, launch, parse_auth
+
+TIERS = ["headline", "short", "bullets", "extended"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def web_pipeline(tiny_config):
+    import torch
+
+    before = torch.get_num_threads()
+    yield Pipeline(tiny_config.with_(num_beams=1, threads=1))
+    torch.set_num_threads(before)
+
+
+def serve(pipeline, **kw):
+    app = build_app(pipeline)
+    launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True, **kw)
+    return app
+
+
+@pytest.fixture(scope="module")
+def url(web_pipeline):
+    app = serve(web_pipeline)
+    yield app.local_url
+    app.close()
+
+
+def client(url, **kw):
+    from gradio_client import Client
+
+    return Client(url, verbose=False, analytics_enabled=False, download_files=False, **kw)
+
+
+def brief_error(url, *args, **kw) -> str:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as info:
+        client(url).predict(*args, api_name="/brief", **kw)
+    return str(info.value)
+
+
+def test_api_returns_the_result_contract(url, seed_text, tiny_marian, tiny_bart, tiny_config):
+    api = client(url)
+    assert set(api.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/brief"}
+
+    result = api.predict(seed_text, api_name="/brief")
+
+    assert set(result) >= {"source", "translation", "briefs", "warnings", "timings_ms"}
+    src = result["source"]
+    assert src["language"] == "it" and 0.9 <= src["confidence"] <= 1.0
+    assert src["chars"] == len(clean(seed_text, 200_000))
+    assert src["paragraphs"] == len(paragraphs(seed_text)) == len(result["translation"]["paragraphs"])
+    assert result["translation"]["engine"] == f"marian:{tiny_marian}"
+    assert result["translation"]["text"] == "\n\n".join(result["translation"]["paragraphs"])
+    limits = {t.name: t for t in load_tiers(tiny_config.prompts_dir)}
+    assert [b["tier"] for b in result["briefs"]] == TIERS
+    for b in result["briefs"]:
+        assert b["engine"] == f"seq2seq:{tiny_bart}"
+        assert 0 < b["words"] == word_count(b["text"]) <= limits[b["tier"]].max_words, b
+    assert set(result["timings_ms"]) == {"detect", "translate", "summarize"}
+
+
+def test_api_options_and_uploaded_files(url, seed_text, tmp_path):
+    from docx import Document
+    from gradio_client import handle_file
+
+    paras = paragraphs(seed_text)
+    doc = Document()
+    for p in paras[:2]:
+        doc.add_paragraph(p)
+    doc.save(tmp_path / "article.docx")
+    (tmp_path / "article.html").write_text(
+        f"<html><head><style>p {{color: red}}</style></head><body><p>{paras[1]}</p><p>{paras[2]}</p>"
+        "<script>alert('x')</script></body></html>", encoding="utf-8")
+    api = client(url)
+
+    from_docx = api.predict("ignored when a file is given", handle_file(str(tmp_path / "article.docx")), "it",
+                            ["headline"], api_name="/brief")
+    assert from_docx["source"]["paragraphs"] == 2
+    assert from_docx["source"]["confidence"] == 1.0  # the override skipped detection
+    assert [b["tier"] for b in from_docx["briefs"]] == ["headline"]
+
+    from_html = api.predict("", handle_file(str(tmp_path / "article.html")), tier_names=[], api_name="/brief")
+    assert from_html["source"]["paragraphs"] == 2 and from_html["source"]["language"] == "it"
+    assert from_html["source"]["chars"] == len(paras[1]) + 2 + len(paras[2])  # no CSS, no script
+    assert from_html["briefs"] == []  # no tier ticked: translation only
+
+
+def test_twenty_concurrent_requests_are_all_answered_by_one_set_of_models(url, seed_text):
+    from service import models
+
+    paras = paragraphs(seed_text)
+    texts = [f"Notizia numero {i + 1}. {paras[i % len(paras)]}" for i in range(20)]
+    client(url).predict(texts[0], tier_names=["headline"], api_name="/brief")  # models in memory
+    loads_before = models._load.cache_info().misses
+
+    def ask(text):
+        return client(url).predict(text, tier_names=["headline"], api_name="/brief")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(ask, texts))
+
+    assert len(results) == 20
+    for text, result in zip(texts, results):  # each answer belongs to its own request
+        assert result["source"]["chars"] == len(clean(text, 200_000))
+        assert len(result["translation"]["paragraphs"]) == 1
+        assert [b["tier"] for b in result["briefs"]] == ["headline"]
+    assert models._load.cache_info().misses == loads_before  # no model was loaded again
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, expected",
+    [
+        (["   \n  "], {}, "input is empty"),
+        (["parola " * 40_000], {}, "input is too long"),
+        (["Questo è un articolo abbastanza lungo da riconoscere la lingua."], {"source_lang": "xx"},
+         "unsupported source language 'xx'"),
+        (["ok"], {"engine": "fastest"}, "'fastest'"),  # Gradio checks it: "... not in the list of choices"
+    ],
+    ids=["empty", "too-long", "unsupported-language", "unknown-engine"],
+)
+def test_bad_input_gives_one_clear_message(url, args, kwargs, expected):
+    message = brief_error(url, *args, **kwargs)
+    assert expected in message
+    assert "Traceback" not in message and "File \"" not in message
+
+
+def test_unsupported_upload_is_refused(url, tmp_path):
+    from gradio_client import handle_file
+
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")
+    message = brief_error(url, "", handle_file(str(tmp_path / "scan.pdf")))
+    assert "Invalid file type" in message and ".docx" in message
+
+
+def test_staff_login(web_pipeline, seed_text):
+    app = serve(web_pipeline, auth=("staff", "s3cret:with-colon"))
+    try:
+        with pytest.raises(Exception, match="credentials were not provided"):
+            client(app.local_url)
+        with pytest.raises(Exception, match="Could not login"):
+            client(app.local_url, auth=("staff", "wrong"))
+        result = client(app.local_url, auth=("staff", "s3cret:with-colon")).predict(
+            paragraphs(seed_text)[1], tier_names=[], api_name="/brief")
+        assert result["source"]["language"] == "it"
+    finally:
+        app.close()
+
+
+def test_auth_setting_and_cli_errors(cli):
+    assert parse_auth("staff:pa:ss") == ("staff", "pa:ss")
+    assert parse_auth(None) is None
+    for bad in ("staff", ":pw", "staff:"):
+        with pytest.raises(BadInput):
+            parse_auth(bad)
+    code, out, err = cli("web", "--auth", "no-colon", "--no-preload")
+    assert code == 2 and err.count("\n") == 1 and "USER:PASSWORD" in err and "Traceback" not in err
+    code, out, err = cli("web", "--no-preload", env={"BRIEFS_WEB_AUTH": "nopassword"})
+    assert code == 2 and "BRIEFS_WEB_AUTH" in err
+
+
+@pytest.mark.slow
+def test_browser_end_to_end(url, seed_text, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    outside: list[str] = []
+
+    def local_only(route):
+        if route.request.url.startswith(url) or route.request.url.startswith(("data:", "blob:")):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.set_default_timeout(240_000)
+            page.route("**/*", local_only)
+            page.goto(url)
+            article = page.locator("#article textarea")
+
+            page.get_by_text("Italian news: critical-minerals", exact=False).click()  # the one-click example
+            expect(article).to_have_value(seed_text)
+            article.fill("")
+            article.fill(seed_text)  # as staff paste it
+            page.click("#run")
+
+            rows = page.locator("#translation tbody tr")
+            expect(rows).to_have_count(len(paragraphs(seed_text)))
+            for tier in TIERS:
+                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("")
+            expect(page.locator("#detected")).to_contain_text("Italian")
+            expect(page.locator("#meta")).to_contain_text("Timings")
+            assert rows.first.locator("td").first.inner_text().startswith(paragraphs(seed_text)[0][:40])
+            assert rows.first.locator("td").nth(1).inner_text().strip()  # its English
+
+            with page.expect_download() as download:
+                page.click("#download-json")
+            saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+            assert [b["tier"] for b in saved["briefs"]] == TIERS
+            assert saved["briefs"][0]["text"] == page.locator("#brief-headline textarea").input_value()
+            shot = tmp_path / "web.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+
+            article.fill("")
+            page.click("#run")
+            expect(page.get_by_text("input is empty", exact=False).first).to_be_visible()
+            assert "Traceback" not in page.content()
+        finally:
+            browser.close()
+    assert outside == []  # the page fetched nothing from outside this machine
