@@ -26,7 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .errors import BadInput, BriefsError, EngineUnavailable
+from .errors import BadInput, BriefsError
 
 AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -144,11 +144,11 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 source_lang=None if source_lang in (None, "", "auto") else source_lang,
                 tiers=list(tier_names) if tier_names is not None else None,
                 engine=engine or None,
-                progress=_progress_reporter(progress),
+                progress=_progress_reporter(progress, len(tier_names) if tier_names is not None else len(tiers)),
             )
         except BriefsError as err:
             _log.info("request refused: %s", err)
-            raise gr.Error(" ".join(str(err).split()), duration=None, title=_title(err), print_exception=False) from None
+            raise gr.Error(" ".join(str(err).split()), duration=None, print_exception=False) from None
         except Exception as err:  # noqa: BLE001 - the page shows one line, the log keeps the traceback
             _log.exception("request failed")
             raise gr.Error(f"unexpected error: {type(err).__name__}: {err}", duration=None, print_exception=False) from None
@@ -187,7 +187,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         try:
             return _article("", file, config.max_chars), None
         except BriefsError as err:
-            raise gr.Error(" ".join(str(err).split()), title=_title(err), print_exception=False) from None
+            raise gr.Error(" ".join(str(err).split()), print_exception=False) from None
 
     with gr.Blocks(title="Briefs: English translation and briefs", analytics_enabled=False,
                    delete_cache=(3600, 3600)) as app:
@@ -254,26 +254,23 @@ def _article(text: str | None, file: str | None, max_chars: int) -> str:
     return text or ""
 
 
-def _progress_reporter(progress):
-    """pipeline progress(stage, done, total) -> the page's progress bar with the stage's name."""
+def _progress_reporter(progress, n_tiers: int):
+    """pipeline progress(stage, done, total), called after each step, -> the page's progress bar
+    named after the step now under way: detect, translate n/N sentences, summarize tier k/K."""
 
     def report(stage: str, done: int, total: int) -> None:
+        if stage == "translate" and done >= total and n_tiers:
+            stage, done, total = "summarize", 0, n_tiers
         if stage == "detect":
             progress((done, total), desc="detect language", unit="articles")
         elif stage == "translate":
             progress((done, total), desc=f"translate {done}/{total} sentences", unit="sentences")
-        elif stage == "summarize":
-            progress((done, total), desc=f"summarize tier {done}/{total}", unit="tiers")
+        elif stage == "summarize" and done < total:
+            progress((done, total), desc=f"summarize tier {done + 1}/{total}", unit="tiers")
         else:
-            progress((done, total), desc=stage)
+            progress((done, total), desc=f"{stage} done", unit="steps")
 
     return report
-
-
-def _title(err: BriefsError) -> str:
-    if isinstance(err, EngineUnavailable):
-        return "Engine unavailable"
-    return "Cannot brief this input" if isinstance(err, BadInput) else "Error"
 
 
 def _tier_label(tier) -> str:

@@ -134,6 +134,21 @@ def test_twenty_concurrent_requests_are_all_answered_by_one_set_of_models(url, s
     assert models._load.cache_info().misses == loads_before  # no model was loaded again
 
 
+def test_progress_names_the_step_under_way(web_pipeline, seed_text):
+    from service.web import _progress_reporter
+
+    seen: list[tuple[str, tuple]] = []
+    web_pipeline.run(seed_text, tiers=["headline", "short"],
+                     progress=_progress_reporter(lambda frac, desc, unit: seen.append((desc, frac)), 2))
+    steps = [desc for desc, _ in seen]
+    assert steps[0] == "detect language"
+    translating = [d for d in steps if d.startswith("translate ")]
+    assert translating and all(d.endswith(" sentences") for d in translating)
+    # the last sentences done: the label moves on to the tier now being written
+    assert steps[len(translating) + 1:] == ["summarize tier 1/2", "summarize tier 2/2", "summarize done"]
+    assert [frac for _, frac in seen[-3:]] == [(0, 2), (1, 2), (2, 2)]
+
+
 @pytest.mark.parametrize(
     "args, kwargs, expected",
     [
