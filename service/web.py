@@ -198,7 +198,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 text = gr.Textbox(label="Article", lines=14, max_lines=30, elem_id="article",
                                   placeholder="Paste the article here (plain text or HTML)…")
                 file = gr.File(label="…or upload .txt, .html or .docx", file_types=UPLOAD_TYPES,
-                               type="filepath", height=90, elem_id="upload")
+                               type="filepath", height=120, elem_id="upload")
                 with gr.Row():
                     source_lang = gr.Dropdown(languages, value="auto", label="Source language",
                                               allow_custom_value=True, elem_id="source-lang")

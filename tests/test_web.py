@@ -202,6 +202,7 @@ def test_auth_setting_and_cli_errors(cli):
 
 @pytest.mark.slow
 def test_browser_end_to_end(url, seed_text, tmp_path):
+    from docx import Document
     from playwright.sync_api import expect, sync_playwright
 
     outside: list[str] = []
@@ -220,6 +221,13 @@ def test_browser_end_to_end(url, seed_text, tmp_path):
             page.route("**/*", local_only)
             page.goto(url)
             article = page.locator("#article textarea")
+
+            doc = Document()
+            for p in paragraphs(seed_text)[:2]:
+                doc.add_paragraph(p)
+            doc.save(tmp_path / "two.docx")
+            page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "two.docx"))
+            expect(article).to_have_value("\n\n".join(paragraphs(seed_text)[:2]))  # uploads land in the box
 
             page.get_by_text("Italian news: critical-minerals", exact=False).click()  # the one-click example
             expect(article).to_have_value(seed_text)
