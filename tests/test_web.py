@@ -166,12 +166,16 @@ def test_bad_input_gives_one_clear_message(url, args, kwargs, expected):
     assert "Traceback" not in message and "File \"" not in message
 
 
-def test_unsupported_upload_is_refused(url, tmp_path):
+def test_unreadable_uploads_are_refused(url, tmp_path):
     from gradio_client import handle_file
 
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")
     message = brief_error(url, "", handle_file(str(tmp_path / "scan.pdf")))
     assert "Invalid file type" in message and ".docx" in message
+    (tmp_path / "latin1.txt").write_bytes("Città più bella".encode("latin-1"))
+    assert "not valid UTF-8" in brief_error(url, "", handle_file(str(tmp_path / "latin1.txt")))
+    (tmp_path / "fake.docx").write_bytes(b"plain text, not a zip")
+    assert "not a readable .docx" in brief_error(url, "", handle_file(str(tmp_path / "fake.docx")))
 
 
 def test_staff_login(web_pipeline, seed_text):
