@@ -23,9 +23,10 @@ TINY = dict(d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_he
             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
 
 
-def _favour_words(model, tokens: dict[str, int], marker: str, bias: float = 8.0) -> None:
-    """Random weights pick any token; tests want text made of words and periods, so whole-word
-    tokens (and ".") get a logit bias. Compute is unchanged; only which token wins changes."""
+def _favour_words(model, tokens: dict[str, int], marker: str, eos: int, bias: float = 8.0, eos_bias: float = 0.0) -> None:
+    """Random weights pick any token and never stop; tests want short texts made of words and
+    periods, so whole-word tokens (and ".") get a logit bias and end-of-sequence `eos_bias` more.
+    Compute is unchanged; only which token wins changes."""
     import torch
 
     with torch.no_grad():
@@ -33,6 +34,7 @@ def _favour_words(model, tokens: dict[str, int], marker: str, bias: float = 8.0)
             word = token[len(marker):] if token.startswith(marker) else None
             if token == "." or (word and word.isalpha()):
                 model.final_logits_bias[0, idx] = bias
+        model.final_logits_bias[0, eos] = bias + eos_bias
 
 
 def _train_spm(corpus: str, prefix: Path, vocab_size: int) -> Path:
@@ -49,7 +51,8 @@ def _train_spm(corpus: str, prefix: Path, vocab_size: int) -> Path:
     return prefix.with_suffix(".model")
 
 
-def build_marian(out: Path, corpus: str, *, spm_vocab: int = 300, seed: int = 0, words: bool = True, **arch) -> Path:
+def build_marian(out: Path, corpus: str, *, spm_vocab: int = 300, seed: int = 0, words: bool = True,
+                 eos_bias: float = 0.0, **arch) -> Path:
     """A MarianMTModel + MarianTokenizer directory. `arch` overrides TINY (e.g. OPUS_MT_IT_EN);
     with a vocab_size larger than the SentencePiece vocabulary the rest is filled with dummy
     entries, so the embedding and output layers have the real size."""
@@ -82,7 +85,7 @@ def build_marian(out: Path, corpus: str, *, spm_vocab: int = 300, seed: int = 0,
     torch.manual_seed(seed)
     model = MarianMTModel(config)
     if words:
-        _favour_words(model, vocab, "▁")
+        _favour_words(model, vocab, "▁", eos=0, eos_bias=eos_bias)
     model.generation_config = GenerationConfig(  # as opus-mt-it-en's generation_config.json
         pad_token_id=pad, decoder_start_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
         bad_words_ids=[[pad]], max_length=512, num_beams=4,
@@ -91,7 +94,8 @@ def build_marian(out: Path, corpus: str, *, spm_vocab: int = 300, seed: int = 0,
     return out
 
 
-def build_bart(out: Path, corpus: str, *, bpe_vocab: int = 400, seed: int = 0, words: bool = True, **arch) -> Path:
+def build_bart(out: Path, corpus: str, *, bpe_vocab: int = 400, seed: int = 0, words: bool = True,
+               eos_bias: float = 0.0, **arch) -> Path:
     """A BartForConditionalGeneration + byte-level BPE tokenizer directory (see build_marian)."""
     import torch
     from tokenizers import ByteLevelBPETokenizer
@@ -121,7 +125,7 @@ def build_bart(out: Path, corpus: str, *, bpe_vocab: int = 400, seed: int = 0, w
     torch.manual_seed(seed)
     model = BartForConditionalGeneration(config)
     if words:
-        _favour_words(model, tok.get_vocab(), "Ġ")
+        _favour_words(model, tok.get_vocab(), "Ġ", eos=tok.eos_token_id, eos_bias=eos_bias)
     model.generation_config = GenerationConfig(
         pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
         decoder_start_token_id=tok.eos_token_id, forced_bos_token_id=tok.bos_token_id,

@@ -55,7 +55,7 @@ def tiny_marian(tmp_path_factory, corpus) -> Path:
     """An opus-mt-shaped directory (MarianMTModel, SentencePiece trained on the seed) with random weights."""
     from service.synthetic import build_marian
 
-    return build_marian(tmp_path_factory.mktemp("models") / "tiny-opus-mt-it-en", corpus)
+    return build_marian(tmp_path_factory.mktemp("models") / "tiny-opus-mt-it-en", corpus, eos_bias=0.2)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,7 @@ def tiny_bart(tmp_path_factory, corpus) -> Path:
     """A BART summarizer directory (byte-level BPE trained on the texts) with random weights."""
     from service.synthetic import build_bart
 
-    return build_bart(tmp_path_factory.mktemp("models") / "tiny-bart", corpus, bpe_vocab=1000)
+    return build_bart(tmp_path_factory.mktemp("models") / "tiny-bart", corpus, bpe_vocab=1000, eos_bias=0.5)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,93 @@
+"""`briefs run` as users call it: contract on stdout, one line on stderr and an exit code on failure."""
+
+import json
+
+import pytest
+
+from service.text import paragraphs
+
+
+def assert_one_line_error(code, out, err, expected_code, fragment):
+    assert code == expected_code, err
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("briefs: error: "), err
+    assert "Traceback" not in err
+    assert fragment in lines[0], lines[0]
+
+
+def test_run_json_contract_end_to_end(cli, tiny_model_args, tiny_marian):
+    code, out, err = cli("run", "seeds/000_48b0761d22084af5.txt", "--json", *tiny_model_args)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["source"]["language"] == "it" and result["source"]["paragraphs"] == 9
+    assert result["translation"]["engine"] == f"marian:{tiny_marian}"
+    assert len(result["translation"]["paragraphs"]) == 9
+    assert [b["tier"] for b in result["briefs"]] == ["headline", "short", "bullets", "extended"]
+    assert isinstance(result["warnings"], list) and set(result["timings_ms"]) == {"detect", "translate", "summarize"}
+
+
+def test_run_markdown_from_stdin(cli, tiny_model_args, seed_text):
+    code, out, err = cli("run", "-", "--tiers", "headline", *tiny_model_args, stdin=seed_text.encode())
+    assert code == 0, err
+    assert "**Source:** Italian (`it`" in out and "## Headline" in out and "## English translation" in out
+    assert "## Short" not in out
+
+
+def test_run_html_file(cli, tiny_model_args, seed_text, tmp_path):
+    page = tmp_path / "article.html"
+    body = "".join(f"<p>{p}</p>" for p in paragraphs(seed_text))
+    page.write_text(f"<html><head><title>x</title><script>var a=1;</script></head><body>{body}</body></html>")
+    code, out, err = cli("run", str(page), "--json", "--tiers", "headline", *tiny_model_args)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["source"]["paragraphs"] == 9 and "<p>" not in result["translation"]["text"]
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"", "input is empty"),
+        (b"   \n\n\t  \n", "input is empty"),
+        (b"<html><body><p>  </p></body></html>", "input is empty"),
+        ("Perché è così".encode("latin-1") * 10, "not valid UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
+        (b"Ciao a tutti.", "too short to detect"),
+        ("Wasiirka arrimaha dibadda ayaa caawa yimid magaalada Washington si uu uga qayb galo shirka macdanta "
+         "muhiimka ah. Dalal badan ayaa ka qayb galaya.".encode(), "unsupported source language 'so'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(cli, tiny_model_args, tmp_path, content, fragment):
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    code, out, err = cli("run", str(path), *tiny_model_args)
+    assert_one_line_error(code, out, err, 2, fragment)
+
+
+def test_too_long_input_exits_2(cli, tiny_model_args, seed_text):
+    code, out, err = cli("run", "-", "--max-chars", "1000", *tiny_model_args, stdin=seed_text.encode())
+    assert_one_line_error(code, out, err, 2, "too long")
+
+
+def test_missing_file_and_bad_flags_exit_2(cli, tiny_model_args):
+    assert_one_line_error(*cli("run", "nope.txt", *tiny_model_args), 2, "no such file: nope.txt")
+    assert_one_line_error(*cli("run", "seeds/000_48b0761d22084af5.txt", "--tiers", "haiku", *tiny_model_args), 2, "unknown tier")
+    assert_one_line_error(*cli("run", "seeds/000_48b0761d22084af5.txt", "--mt-model", "it"), 2, "LANG=MODEL")
+
+
+def test_unavailable_model_exits_3_naming_it(cli, tmp_path):
+    missing = tmp_path / "opus-mt-it-en"
+    code, out, err = cli("run", "seeds/000_48b0761d22084af5.txt", "--engine", "neural", "--mt-model", f"it={missing}")
+    assert_one_line_error(code, out, err, 3, str(missing))
+    assert "briefs models pull" in err
+
+
+def test_debug_shows_the_traceback(cli):
+    code, _, err = cli("run", "nope.txt", "--debug")
+    assert code == 2 and "Traceback" in err and err.strip().endswith("briefs: error: no such file: nope.txt")
+
+
+def test_source_lang_override(cli, tiny_model_args):
+    code, out, err = cli("run", "-", "--source-lang", "it", "--tiers", "headline", "--json", *tiny_model_args, stdin="Ciao a tutti.".encode())
+    assert code == 0, err
+    assert json.loads(out)["source"]["language"] == "it"
