@@ -31,6 +31,7 @@ from .errors import BadInput, BriefsError
 AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
+SEED_LABEL = "Italian news: critical-minerals conference in Washington (askanews)"
 UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
 _log = logging.getLogger("briefs.web")
 
@@ -77,7 +78,8 @@ def main(args: argparse.Namespace) -> int:
         for line in preload(pipeline):
             print(f"briefs web: {line}", file=sys.stderr)
     if args.host not in LOOPBACK and not auth:
-        print(f"briefs web: warning: serving on {args.host} without a login (use --auth or {AUTH_ENV})", file=sys.stderr)
+        print(f"briefs web: warning: serving on {args.host} without a login (use --auth or {AUTH_ENV})",
+              file=sys.stderr)
     app = build_app(pipeline)
     launch(app, host=args.host, port=args.port, auth=auth)
     return 0
@@ -151,7 +153,8 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             raise gr.Error(" ".join(str(err).split()), duration=None, print_exception=False) from None
         except Exception as err:  # noqa: BLE001 - the page shows one line, the log keeps the traceback
             _log.exception("request failed")
-            raise gr.Error(f"unexpected error: {type(err).__name__}: {err}", duration=None, print_exception=False) from None
+            message = f"unexpected error: {type(err).__name__}: {err}"
+            raise gr.Error(message, duration=None, print_exception=False) from None
         _log.info("brief: %d chars in %.1f s", result.source.chars, time.perf_counter() - t0)
         return result.to_dict()
 
@@ -210,7 +213,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 run = gr.Button("Run", variant="primary", elem_id="run")
                 if seed:
                     gr.Examples([[seed]], inputs=[text], label="Example (one click fills the box)",
-                                example_labels=["Italian news: critical-minerals conference in Washington (askanews)"],
+                                example_labels=[SEED_LABEL],
                                 cache_examples=False, api_visibility="private")
             with gr.Column(scale=3, min_width=420):
                 banner = gr.HTML(visible=False, elem_id="warnings")
@@ -300,7 +303,8 @@ def _side_by_side(source: list[str], english: list[str], language: str) -> str:
         rows.append(f'<tr><td style="{cell};color:#57606a">{s}</td><td style="{cell}" class="english">{e}</td></tr>')
     head = "padding:6px 10px;text-align:left;font-weight:600"
     return (f'<table style="width:100%;border-collapse:collapse;font-size:0.95em">'
-            f'<thead><tr><th style="{head}">Source ({html.escape(language)})</th><th style="{head}">English</th></tr></thead>'
+            f'<thead><tr><th style="{head}">Source ({html.escape(language)})</th>'
+            f'<th style="{head}">English</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
@@ -309,11 +313,13 @@ def _warnings_html(warnings: list[str]) -> str:
         return ""
     items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
     return ('<div role="alert" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;'
-            f'padding:8px 12px;color:#3b2e00"><strong>Warnings</strong><ul style="margin:4px 0 0 18px">{items}</ul></div>')
+            'padding:8px 12px;color:#3b2e00"><strong>Warnings</strong>'
+            f'<ul style="margin:4px 0 0 18px">{items}</ul></div>')
 
 
 def _meta(result: dict) -> str:
-    engines = {f"translation `{result['translation']['engine']}`"} | {f"briefs `{b['engine']}`" for b in result["briefs"]}
+    engines = {f"translation `{result['translation']['engine']}`"}
+    engines |= {f"briefs `{b['engine']}`" for b in result["briefs"]}
     timings = ", ".join(f"{k} {v:,} ms" for k, v in result["timings_ms"].items())
     return f"**Engines:** {'; '.join(sorted(engines, reverse=True))}  \n**Timings:** {timings}"
 

@@ -16,9 +16,10 @@ from service import Pipeline
 from service.errors import BadInput
 from service.summarize import load_tiers
 from service.text import clean, paragraphs, word_count
-from service.web import build_app, launch, parse_auth
+from service.web import SEED_LABEL, build_app, launch, parse_auth
 
 TIERS = ["headline", "short", "bullets", "extended"]
+WAIT_MS = 240_000  # upper bound for the page to show a result; a busy 2-core machine is slow
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -205,7 +206,7 @@ def test_auth_setting_and_cli_errors(cli):
 
 
 @pytest.mark.slow
-def test_browser_end_to_end(url, seed_text, tmp_path):
+def test_browser_end_to_end(url, seed_text, english_text, tmp_path):
     from docx import Document
     from playwright.sync_api import expect, sync_playwright
 
@@ -221,7 +222,7 @@ def test_browser_end_to_end(url, seed_text, tmp_path):
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-            page.set_default_timeout(240_000)
+            page.set_default_timeout(WAIT_MS)
             page.route("**/*", local_only)
             page.goto(url)
             article = page.locator("#article textarea")
@@ -231,20 +232,21 @@ def test_browser_end_to_end(url, seed_text, tmp_path):
                 doc.add_paragraph(p)
             doc.save(tmp_path / "two.docx")
             page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "two.docx"))
-            expect(article).to_have_value("\n\n".join(paragraphs(seed_text)[:2]))  # uploads land in the box
+            # an uploaded file's text lands in the box
+            expect(article).to_have_value("\n\n".join(paragraphs(seed_text)[:2]), timeout=WAIT_MS)
 
-            page.get_by_text("Italian news: critical-minerals", exact=False).click()  # the one-click example
-            expect(article).to_have_value(seed_text)
+            page.get_by_text(SEED_LABEL[:30], exact=False).click()  # the one-click example
+            expect(article).to_have_value(seed_text, timeout=WAIT_MS)
             article.fill("")
             article.fill(seed_text)  # as staff paste it
             page.click("#run")
 
             rows = page.locator("#translation tbody tr")
-            expect(rows).to_have_count(len(paragraphs(seed_text)))
+            expect(rows).to_have_count(len(paragraphs(seed_text)), timeout=WAIT_MS)
             for tier in TIERS:
-                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("")
-            expect(page.locator("#detected")).to_contain_text("Italian")
-            expect(page.locator("#meta")).to_contain_text("Timings")
+                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
+            expect(page.locator("#detected")).to_contain_text("Italian", timeout=WAIT_MS)
+            expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
             assert rows.first.locator("td").first.inner_text().startswith(paragraphs(seed_text)[0][:40])
             assert rows.first.locator("td").nth(1).inner_text().strip()  # its English
 
@@ -257,9 +259,16 @@ def test_browser_end_to_end(url, seed_text, tmp_path):
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
 
+            expect(page.locator("#warnings")).to_be_hidden()
+            mixed = "\n\n".join(paragraphs(seed_text)[:3] + paragraphs(english_text)[1:2])
+            article.fill(mixed)
+            page.click("#run")
+            expect(page.locator("#warnings")).to_contain_text("other languages (en)", timeout=WAIT_MS)
+            expect(page.locator("#warnings")).to_be_visible()
+
             article.fill("")
             page.click("#run")
-            expect(page.get_by_text("input is empty", exact=False).first).to_be_visible()
+            expect(page.get_by_text("input is empty", exact=False).first).to_be_visible(timeout=WAIT_MS)
             assert "Traceback" not in page.content()
         finally:
             browser.close()
