@@ -16,7 +16,7 @@ from .config import DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, 
 from .errors import BadInput, BriefsError
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
-SHELLS: tuple[str, ...] = ("web", "evaluate")
+SHELLS: tuple[str, ...] = ("web", "evaluate", "batch")
 
 
 def common_options() -> argparse.ArgumentParser:
