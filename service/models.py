@@ -42,6 +42,8 @@ def _load(model_id: str, device: str):
         raise ModelUnavailable(model_id, "CUDA was asked for but torch sees no GPU; use --device cpu")
     # With no hub in reach, look in the local cache only: otherwise the hub client retries for
     # about a minute per file before transformers gives up (and `--engine auto` falls back).
+    if model_id.startswith(("/", "./", "../", "~")) and not Path(model_id).expanduser().is_dir():
+        raise ModelUnavailable(model_id, "no such model directory")
     offline = {} if Path(model_id).is_dir() or hub_reachable() else {"local_files_only": True}
     try:
         tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False, **offline)
@@ -88,3 +90,26 @@ def pull(model_ids: list[str]) -> list[str]:
         snapshot_download(m, allow_patterns=["*.json", "*.safetensors", "*.spm", "*.txt", "*.model", "vocab*", "merges*"])
         for m in model_ids
     ]
+
+
+def load_seq2seq_int8(model_id: str):
+    """(tokenizer, model) like load_seq2seq, with torch dynamic int8 quantization of every Linear
+    layer (weights int8 per output channel, activations quantized per call); CPU only; cached.
+    Loaded apart from load_seq2seq's cache, so only the int8 copy stays in memory."""
+    with _lock:
+        return _load_int8(model_id)
+
+
+@lru_cache(maxsize=None)
+def _load_int8(model_id: str):
+    import warnings
+
+    import torch
+
+    tokenizer, model = _load.__wrapped__(model_id, "cpu")
+    with warnings.catch_warnings():  # torch.ao.quantization is deprecated in favour of torchao; it works
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
+    return tokenizer, model
