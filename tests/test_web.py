@@ -145,9 +145,12 @@ def test_progress_names_the_step_under_way(web_pipeline, seed_text):
     assert steps[0] == "detect language"
     translating = [d for d in steps if d.startswith("translate ")]
     assert translating and all(d.endswith(" sentences") for d in translating)
-    # the last sentences done: the label moves on to the tier now being written
-    assert steps[len(translating) + 1:] == ["summarize tier 1/2", "summarize tier 2/2", "summarize done"]
-    assert [frac for _, frac in seen[-3:]] == [(0, 2), (1, 2), (2, 2)]
+    # the last sentences done: the label moves on to the tier now being written (an engine may
+    # report each tier, or all tiers at once when one decoder pass writes them all)
+    summarizing = steps[len(translating) + 1:]
+    assert summarizing[0] == "summarize tier 1/2" and summarizing[-1] == "summarize done"
+    assert set(summarizing[1:-1]) <= {"summarize tier 2/2"}
+    assert seen[len(translating) + 1][1] == (0, 2) and seen[-1][1] == (2, 2)
 
 
 @pytest.mark.parametrize(
