@@ -77,12 +77,12 @@ def test_api_returns_the_result_contract(url, seed_text, tiny_marian, tiny_bart,
     assert src["language"] == "it" and 0.9 <= src["confidence"] <= 1.0
     assert src["chars"] == len(clean(seed_text, 200_000))
     assert src["paragraphs"] == len(paragraphs(seed_text)) == len(result["translation"]["paragraphs"])
-    assert result["translation"]["engine"] == f"marian:{tiny_marian}"
+    assert str(tiny_marian) in result["translation"]["engine"]  # "marian:<dir>" or a faster backend's name
     assert result["translation"]["text"] == "\n\n".join(result["translation"]["paragraphs"])
     limits = {t.name: t for t in load_tiers(tiny_config.prompts_dir)}
     assert [b["tier"] for b in result["briefs"]] == TIERS
     for b in result["briefs"]:
-        assert b["engine"] == f"seq2seq:{tiny_bart}"
+        assert str(tiny_bart) in b["engine"]
         assert 0 < b["words"] == word_count(b["text"]) <= limits[b["tier"]].max_words, b
     assert set(result["timings_ms"]) == {"detect", "translate", "summarize"}
 
