@@ -71,7 +71,7 @@ def tiny_config(tiny_marian, tiny_bart):
     from service import Config
 
     return Config(engine="neural", mt_models={"it": str(tiny_marian)}, mt_fallback=None,
-                  summarizer_model=str(tiny_bart), num_beams=2, summary_beams=1)
+                  summarizer_model=str(tiny_bart), num_beams=2, summary_beams=1, threads=1)
 
 
 @pytest.fixture(scope="session")
@@ -97,4 +97,5 @@ def cli():
 
 @pytest.fixture(scope="session")
 def tiny_model_args(tiny_marian, tiny_bart) -> list[str]:
-    return ["--engine", "neural", "--mt-model", f"it={tiny_marian}", "--summarizer-model", str(tiny_bart), "--beams", "2"]
+    return ["--engine", "neural", "--mt-model", f"it={tiny_marian}", "--summarizer-model", str(tiny_bart),
+            "--beams", "2", "--threads", "1"]
