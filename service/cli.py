@@ -32,6 +32,8 @@ def common_options() -> argparse.ArgumentParser:
     g.add_argument("--summarizer-model", help=f"summarization model (default {DEFAULT_SUMMARIZER})")
     g.add_argument("--max-chars", type=int, help="largest accepted input, in characters (default 200000)")
     g.add_argument("--glossary", type=Path, help="extra glossary TSV (source<TAB>English), applied to every engine")
+    g.add_argument("--extractive", choices=("tfidf", "minilm"),
+                   help="offline summarizer: tfidf (default) or minilm sentence embeddings (the 'offline' extra)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
@@ -52,6 +54,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         summarizer_model=getattr(args, "summarizer_model", None),
         max_chars=getattr(args, "max_chars", None),
         glossary=getattr(args, "glossary", None),
+        extractive=getattr(args, "extractive", None),
         tiers=tuple(t.strip() for t in tiers.split(",") if t.strip()) if tiers is not None else None,
         mt_models=mt_models,
     )

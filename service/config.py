@@ -51,6 +51,7 @@ class Config:
     tiers: tuple[str, ...] | None = None  # None: every tier in prompts/tiers, in their order
     prompts_dir: Path = PROMPTS_DIR
     glossary: Path | None = None  # extra user glossary (TSV), applied after prompts/glossary.tsv
+    extractive: Literal["tfidf", "minilm"] = "tfidf"  # offline summarizer's centrality: TF-IDF, or MiniLM embeddings
 
     def with_(self, **changes) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

