@@ -653,7 +653,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     def shared(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print the JSON report instead of the Markdown table")
         p.add_argument("--limit", type=int, help="only the first N items")
-        p.add_argument("--out", type=Path, help="report folder (default eval/reports/KIND-TIMESTAMP)")
+        p.add_argument("--out", type=Path, help="report folder (default eval/reports/KIND-DATA-TIMESTAMP)")
         p.set_defaults(func=main)
 
     s = sub.add_parser("summaries", parents=[common], help="ROUGE of each tier, a Lead-3 baseline and the file's peers")
@@ -726,7 +726,8 @@ def main(args: argparse.Namespace) -> int:
     report["data"] = data_info(*data)
     report["limit"] = args.limit
     report["environment"] = environment(config, report["engines"])
-    out = args.out or REPORTS_DIR / f"{kind}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    name = "-".join(x for x in (kind, Path(data[0]).stem, getattr(args, "domain", None)) if x)
+    out = args.out or REPORTS_DIR / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     paths = write_report(report, out)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
