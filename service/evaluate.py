@@ -501,12 +501,36 @@ def environment(config, engines: dict) -> dict:
         "engine_requested": config.engine,
         "engines": engines,
         "models": {"summarizer": config.summarizer_model, "mt": dict(config.mt_models)},
-        "settings": {"mt_beams": config.num_beams, "summary_beams": config.summary_beams, "device": config.device},
+        "settings": _settings(config),
+        "revision": _revision(),
         "versions": versions,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "load_average": load,
     }
+
+
+def _settings(config) -> dict:
+    """Every Config field (paths as text), less the long language list."""
+    from dataclasses import fields
+
+    out = {}
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name in ("mt_fallback_languages", "mt_models"):
+            continue
+        out[f.name] = str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _revision() -> str | None:
+    """The checkout's commit, with '-dirty' when tracked files differ from it."""
+    try:
+        proc = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
 def _dpkg_versions(packages: Iterable[str]) -> dict[str, str]:
@@ -551,7 +575,8 @@ def markdown(report: dict) -> str:
     lines = [f"# briefs eval {kind}", "",
              f"- data: {data}" + (f" (first {report['limit']})" if report.get("limit") else ""),
              f"- engine: `{env['engine_requested']}` → {engines}",
-             f"- date: {env['date']}; " + ", ".join(f"{k} {v}" for k, v in env["versions"].items())]
+             f"- date: {env['date']}; revision {env.get('revision')}; "
+             + ", ".join(f"{k} {v}" for k, v in env["versions"].items())]
     if kind in ("summaries", "crosslingual"):
         lines.append(f"- ROUGE: rouge-score, F1 x100, Porter stemming, ROUGE-Lsum on one sentence per line "
                      f"(split: {report['split']})")
