@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import sqlite3
@@ -393,29 +392,26 @@ class OutputWriter:
             raise BadInput(f"OUTPUT {self.path} is not a regular file")
         done: set[str] = set()
         failed: set[str] = set()
-        keep_end = 0
-        bad_line = 0
+        keep_end = 0  # end of the last result line
         with open(self.path, "r+b") as fh:
-            lineno = pos = 0
+            lineno = 0
             while raw := fh.readline():
                 lineno += 1
-                pos += len(raw)
-                record = _json_object(raw) if raw.endswith(b"\n") else None
-                if record is None or "id" not in record:
-                    bad_line = bad_line or lineno
-                    continue
-                if bad_line:
-                    raise BadInput(
-                        f"OUTPUT {self.path} line {bad_line} is not a result line; is it the output of "
-                        "`briefs batch`? Give another OUTPUT"
-                    )
+                record = _result_line(raw)
+                if record is None:
+                    if not _torn(raw, fh):
+                        raise BadInput(
+                            f"OUTPUT {self.path} line {lineno} is not a result line of `briefs batch`; "
+                            "give another OUTPUT"
+                        )
+                    break
                 key = item_key(record["id"], record.get("line"))
                 done.add(key)
                 if "error" in record:
                     failed.add(key)
-                keep_end = pos
+                keep_end += len(raw)
             end = fh.seek(0, os.SEEK_END)
-            if end > keep_end:  # a partial (or torn) last line: a previous run was killed mid-write
+            if end > keep_end:  # a torn last line: a previous run was killed (or lost power) mid-write
                 fh.truncate(keep_end)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -457,12 +453,28 @@ class OutputWriter:
             self.fh = None
 
 
-def _json_object(raw: bytes) -> dict | None:
+def _result_line(raw: bytes) -> dict | None:
+    """The record of a complete OUTPUT line, or None when it is not one the writer wrote."""
+    if not raw.endswith(b"\n"):
+        return None
     try:
         value = json.loads(raw)
     except ValueError:
         return None
-    return value if isinstance(value, dict) else None
+    if isinstance(value, dict) and "id" in value and ("translation" in value or "error" in value):
+        return value
+    return None
+
+
+def _torn(first: bytes, fh) -> bool:
+    """Whether `first` and the rest of OUTPUT are what a write cut short leaves: the start of one of
+    our lines with no newline after it, or the zeros a file system may leave after a power loss."""
+    zeros = not first.strip(b"\0")
+    ours = first.startswith(b'{"id": ') and not first.endswith(b"\n")
+    while (zeros or ours) and (chunk := fh.read(1 << 20)):
+        zeros = zeros and not chunk.strip(b"\0")
+        ours = ours and b"\n" not in chunk
+    return zeros or ours
 
 
 def _fsync_dir(path: Path) -> None:
@@ -546,9 +558,7 @@ class MemoryTranslator:
         self.memory = memory
         self.stats = stats or MemoryStats()
         self.name = inner.name
-        # the key: the engine and whatever else changes its output (beam size, the glossaries)
-        beams = getattr(inner, "num_beams", None)
-        self.key = inner.name + (f"|beams={beams}" if beams else "") + (f"|{variant}" if variant else "")
+        self.key = engine_key(inner, variant)
 
     def __getattr__(self, attr):
         return getattr(self.inner, attr)
@@ -570,6 +580,21 @@ class MemoryTranslator:
         self.stats.hits += len(unique) - len(misses)
         self.stats.translated += len(misses)
         return [known.get(s, s) for s in sentences]
+
+
+OUTPUT_SETTINGS = ("backend", "num_beams", "protect_names")  # engine attributes that change translations
+
+
+def engine_key(translator, variant: str = "") -> str:
+    """What a remembered translation is filed under: the engine's name plus the settings that change
+    its output, looked up through wrappers (`.inner`), plus `variant` (e.g. a glossary hash)."""
+    parts = [translator.name]
+    t, depth = translator, 0
+    while t is not None and depth < 8:
+        own = getattr(t, "__dict__", {})
+        parts += [f"{a}={own[a]}" for a in OUTPUT_SETTINGS if own.get(a) is not None]
+        t, depth = own.get("inner"), depth + 1
+    return "|".join(parts + ([variant] if variant else []))
 
 
 def _glossary_fingerprint(config) -> str:
@@ -910,7 +935,13 @@ def _ray_init(options: JobOptions):
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     import logging
 
-    import ray
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as err:
+        from .errors import EngineUnavailable
+
+        raise EngineUnavailable(f"the ray runner needs Ray Data ({err}); pip install 'briefs[ray]'") from None
 
     started = not ray.is_initialized()
     if started:

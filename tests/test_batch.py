@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from service.batch import (
-    JobOptions, JobSpec, MemoryTranslator, OutputWriter, TranslationMemory, open_source, run_job,
+    JobOptions, JobSpec, MemoryTranslator, TranslationMemory, open_source, run_job,
 )
 from service.cli import main as cli_main
 from service.errors import BadInput
@@ -299,14 +299,19 @@ def test_a_torn_last_line_is_cut_off_and_its_item_redone(tmp_path, tiny_config):
     assert sorted(by_id(read_output(out))) == ["d0", "d1", "d2"]
 
 
-def test_output_that_is_not_ours_is_refused(tmp_path, tiny_config):
+@pytest.mark.parametrize("content", [
+    "hello\n" + json.dumps({"id": "z", "error": "x"}) + "\n",  # a foreign line before ours
+    "notes without a newline",  # would look torn, but is not the start of a result line
+    json.dumps({"id": "a", "text": "Il ministro arriva."}) + "\n",  # an input file given as OUTPUT
+])
+def test_output_that_is_not_ours_is_refused_and_left_alone(tmp_path, tiny_config, content):
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": italian(1)}])
     out = tmp_path / "out.jsonl"
-    out.write_text("hello\n" + json.dumps({"id": "z", "error": "x"}) + "\n")
+    out.write_text(content)
 
     with pytest.raises(BadInput, match="not a result line"):
         job(tiny_config, src, out)
-    assert out.read_text().startswith("hello\n")  # untouched
+    assert out.read_text() == content
 
 
 def test_retry_failed_redoes_only_the_error_lines(tmp_path, tiny_config):
@@ -412,3 +417,46 @@ def test_ray_runner_gives_the_same_results_as_the_local_runner(tmp_path, tiny_co
     again, _ = job(tiny_config, src, tmp_path / "ray.jsonl", batch_size=1, runner="ray", concurrency=2)
     assert (again.ok, again.skipped) == (0, 11)
     assert len(read_output(tmp_path / "ray.jsonl")) == 11
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "dir"])
+def test_a_shard_reads_back_exactly_its_items(tmp_path, fmt):
+    """The Ray runner's read step: items named by (offset, indices) come back as the full pass gave them."""
+    texts = [italian(k) if k % 3 else italian(k) + "\n\n" + italian(k + 1) for k in range(12)]
+    if fmt == "jsonl":
+        src = write_jsonl(tmp_path / "in.jsonl", [{"id": k, "text": t} for k, t in enumerate(texts)] + ["{bad"])
+    elif fmt == "csv":
+        src = tmp_path / "in.csv"
+        with open(src, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([["id", "text"], *([str(k), t] for k, t in enumerate(texts)), ["12"]])
+    else:
+        src = tmp_path / "docs"
+        src.mkdir()
+        for k, t in enumerate(texts + ["x"]):
+            (src / f"{k:02d}.txt").write_text(t, encoding="utf-8")
+    source = open_source(src)
+    items = list(source.items())
+    assert len(items) == 13
+
+    wanted = [items[k] for k in (4, 5, 7, 12)]
+    shard = {"offset": wanted[0].offset or 0, "line": wanted[0].line or 0, "indices": [i.index for i in wanted],
+             "paths": [i.id for i in wanted]}
+    got = list(source.read_shard(shard))
+
+    assert [(i.index, i.id, i.text, i.line, i.error) for i in got] == [(i.index, i.id, i.text, i.line, i.error) for i in wanted]
+
+
+def test_memory_key_has_the_settings_that_change_translations(tiny_config, tmp_path):
+    """Two beam sizes, or two glossaries, must not share remembered translations."""
+    from service.batch import Worker
+
+    def key(config):
+        worker = Worker(JobSpec(config.with_(threads=1), tiers=[]))
+        translator, _ = worker.pipeline.translator("it")
+        return translator.key
+
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("Farnesina\tthe Italian Foreign Ministry\n", encoding="utf-8")
+    keys = {key(tiny_config), key(tiny_config.with_(num_beams=3)), key(tiny_config.with_(glossary=glossary))}
+    assert len(keys) == 3
+    assert key(tiny_config) == key(tiny_config)
