@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, Config
+from .config import BACKENDS, SUMMARY_BACKENDS, DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, Config
 from .errors import BadInput, BriefsError
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
@@ -27,6 +27,13 @@ def common_options() -> argparse.ArgumentParser:
     g.add_argument("--device", help="cpu (default) or cuda")
     g.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     g.add_argument("--beams", type=int, dest="num_beams", help="MT beam size (default 4)")
+    g.add_argument("--mt-backend", choices=BACKENDS,
+                   help=f"how MT runs (default {Config.mt_backend}): ctranslate2 = CTranslate2 int8 (the 'fast' "
+                        "extra; torch when missing), torch-int8 = torch dynamic int8, torch = fp32")
+    g.add_argument("--summary-backend", choices=SUMMARY_BACKENDS,
+                   help=f"how the summarizer runs (default {Config.summary_backend})")
+    g.add_argument("--summary-beams", type=int,
+                   help=f"summary beam size (default {Config.summary_beams}; 1: one greedy pass serves every tier)")
     g.add_argument("--mt-model", action="append", metavar="LANG=MODEL", default=[],
                    help="MT model (hub id or local directory) for a source language; repeatable")
     g.add_argument("--summarizer-model", help=f"summarization model (default {DEFAULT_SUMMARIZER})")
@@ -51,6 +58,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
         device=getattr(args, "device", None),
         threads=getattr(args, "threads", None),
         num_beams=getattr(args, "num_beams", None),
+        mt_backend=getattr(args, "mt_backend", None),
+        summary_backend=getattr(args, "summary_backend", None),
+        summary_beams=getattr(args, "summary_beams", None),
         summarizer_model=getattr(args, "summarizer_model", None),
         max_chars=getattr(args, "max_chars", None),
         glossary=getattr(args, "glossary", None),

@@ -12,6 +12,16 @@ PROMPTS_DIR = Path(os.environ.get("BRIEFS_PROMPTS", REPO_ROOT / "prompts"))
 
 Engine = Literal["auto", "neural", "offline"]
 ENGINES: tuple[str, ...] = ("auto", "neural", "offline")
+# How the neural models run (see README "Speed"): plain torch (fp32), torch with dynamic int8
+# quantization, or CTranslate2 int8 (the `fast` extra; without it the torch backend is used).
+Backend = Literal["torch", "torch-int8", "ctranslate2"]
+BACKENDS: tuple[str, ...] = ("torch", "torch-int8", "ctranslate2")
+SUMMARY_BACKENDS: tuple[str, ...] = ("torch", "torch-int8")
+
+
+def _cache_dir() -> Path:
+    """Converted models (CTranslate2) and `briefs bench` models: $BRIEFS_CACHE or ~/.cache/briefs."""
+    return Path(os.environ.get("BRIEFS_CACHE") or Path.home() / ".cache" / "briefs")
 
 # Source language -> dedicated OPUS-MT model. Languages not listed here but in
 # MULTILINGUAL_LANGUAGES go to the multilingual model; anything else is unsupported.
@@ -45,6 +55,9 @@ class Config:
     num_beams: int = 4
     summary_beams: int = 2
     mt_batch_tokens: int = 4096  # padded source tokens per translation batch
+    mt_backend: Backend = "torch"
+    summary_backend: Literal["torch", "torch-int8"] = "torch"
+    cache_dir: Path = field(default_factory=_cache_dir)
     max_chars: int = 200_000
     min_detect_chars: int = 20
     min_detect_confidence: float = 0.70

@@ -6,6 +6,7 @@ stage. Engines (and so models) are created lazily, once per Pipeline, and models
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,8 @@ from .summarize import Summarizer, Tier, load_tiers
 from .text import clean, paragraphs, sentences, word_count
 from .translate import IdentityTranslator, Translator
 from .translate.glossary import Glossary, GlossaryTranslator
+
+_log = logging.getLogger("briefs")
 
 # progress(stage, done, total): stage is "detect", "translate" (sentences) or "summarize" (tiers)
 Progress = Callable[[str, int, int], None]
@@ -270,16 +273,35 @@ class Pipeline:
         return found
 
     def _marian(self, model: str) -> Translator:
+        """The Marian engine on `config.mt_backend`. CTranslate2 falls back to torch when it is not
+        installed or cannot convert the model (a missing model is still ModelUnavailable)."""
+        from .errors import ModelUnavailable
         from .translate.marian import MarianTranslator
 
         c = self.config
-        return MarianTranslator(model, device=c.device, num_beams=c.num_beams, batch_tokens=c.mt_batch_tokens)
+        if c.mt_backend == "ctranslate2":
+            from .translate import ctranslate
+
+            if not ctranslate.available():
+                _log.warning("ctranslate2 is not installed (pip install 'briefs[fast]'); MT runs on torch")
+            else:
+                try:
+                    return ctranslate.CTranslate2Translator(model, device=c.device, num_beams=c.num_beams,
+                                                            batch_tokens=c.mt_batch_tokens, threads=c.threads,
+                                                            cache_dir=c.cache_dir)
+                except ModelUnavailable:
+                    raise
+                except EngineUnavailable as err:
+                    _log.warning("%s; MT runs on torch", err)
+        return MarianTranslator(model, device=c.device, num_beams=c.num_beams, batch_tokens=c.mt_batch_tokens,
+                                quantize=c.mt_backend == "torch-int8")
 
     def _seq2seq(self) -> Summarizer:
         from .summarize.seq2seq import Seq2SeqSummarizer
 
         c = self.config
-        return Seq2SeqSummarizer(c.summarizer_model, device=c.device, num_beams=c.summary_beams)
+        return Seq2SeqSummarizer(c.summarizer_model, device=c.device, num_beams=c.summary_beams,
+                                 backend=c.summary_backend)
 
     def _offline_translator(self, language: str) -> Translator:
         from .translate.apertium import ApertiumTranslator

@@ -5,9 +5,21 @@ article and every tier decodes from the same encoder states with the tier's leng
 Instruction models (T5/Flan family) get each tier's prompt template instead.
 Articles longer than the model's window are summarized chunk by chunk, the chunk summaries
 joined and, if needed, summarized again, so no part of the article is dropped.
+
+Speed: with greedy decoding (num_beams=1) one decoder pass serves every tier. Greedy decoding is
+deterministic given the prefix, and a tier's bounds only decide where it may stop: a tier with
+`min_new_tokens` m stops at the first step >= m where the end token is the best choice. So the
+pass runs the longest tier, keeps the end token out until the largest minimum, notes every step
+where the end token would have won, and each tier is the prefix up to its own first such step
+(or its maximum). The result is token for token what one greedy pass per tier gives (the tests
+check it) at the cost of the longest tier alone. `backend="torch-int8"` runs the model with torch
+dynamic int8 quantization.
 """
 
 from __future__ import annotations
+
+import threading
+from typing import Callable
 
 from ..models import load_seq2seq
 from ..text import paragraphs, sentences
@@ -22,12 +34,26 @@ _CHUNK_TIER = Tier(
 
 
 class Seq2SeqSummarizer:
-    def __init__(self, model_id: str, *, device: str = "cpu", num_beams: int = 2, prompted: bool | None = None):
+    # Benchmark hook: when set, a tier's text is exactly fixed_lengths(tier) new tokens long
+    # (random-weight models never stop by themselves).
+    fixed_lengths: Callable[[Tier], int] | None = None
+
+    def __init__(self, model_id: str, *, device: str = "cpu", num_beams: int = 2, prompted: bool | None = None,
+                 backend: str = "torch"):
         self.model_id = model_id
         self.name = f"seq2seq:{model_id}"
         self.device = device
         self.num_beams = num_beams
-        self.tokenizer, self.model = load_seq2seq(model_id, device)
+        if backend == "torch-int8" and device == "cpu":
+            from ..models import load_seq2seq_int8
+
+            self.tokenizer, self.model = load_seq2seq_int8(model_id)
+            self.backend = "torch-int8"
+        else:
+            self.tokenizer, self.model = load_seq2seq(model_id, device)
+            self.backend = "torch-fp32"
+        self._shared: dict[tuple[int, str], str] = {}  # (encoder states, tier) -> text from the shared pass
+        self._lock = threading.Lock()
         cfg = self.model.config
         self.prompted = cfg.model_type in _PROMPTED_TYPES if prompted is None else prompted
         limits = [getattr(cfg, "max_position_embeddings", None), getattr(cfg, "n_positions", None)]
@@ -66,6 +92,11 @@ class Seq2SeqSummarizer:
     def summarize(self, text: str, tiers: list[Tier], progress: Progress | None = None) -> list[str]:
         text = self.fit_window(text)
         encoded = None if self.prompted else self._encode(text)  # shared by every tier
+        if encoded is not None and self.num_beams == 1 and len(tiers) > 1:
+            # one decoder pass for all tiers; _generate below hands each tier its text
+            done = self._generate_tiers(tiers, encoded)
+            with self._lock:
+                self._shared.update({(id(encoded[0]), t.name): d for t, d in zip(tiers, done)})
         out = []
         for k, tier in enumerate(tiers, 1):
             out.append(self._generate(text, tier, encoded))
@@ -81,14 +112,50 @@ class Seq2SeqSummarizer:
             hidden = self.model.get_encoder()(**enc).last_hidden_state
         return hidden, enc["attention_mask"]
 
+    def _bounds(self, tier: Tier) -> tuple[int, int]:
+        """(min, max) new tokens for a tier, the end token included."""
+        longest = min(tier.max_new_tokens, self.window - 2)  # the decoder has positions too
+        if self.fixed_lengths is not None:
+            longest = min(self.fixed_lengths(tier), self.window - 2)
+            return longest, longest
+        return min(tier.min_new_tokens, longest), longest
+
+    def _generate_tiers(self, tiers: list[Tier], encoded) -> list[str]:
+        """Greedy texts for every tier from one decoder pass (see the module docstring)."""
+        import torch
+        from transformers import LogitsProcessorList
+        from transformers.modeling_outputs import BaseModelOutput
+
+        hidden, mask = encoded
+        bounds = [self._bounds(t) for t in tiers]
+        watch = _EndWatch(self.model.generation_config.eos_token_id, hold_until=max(lo for lo, _ in bounds))
+        with torch.inference_mode():
+            gen = self.model.generate(
+                encoder_outputs=BaseModelOutput(last_hidden_state=hidden), attention_mask=mask,
+                num_beams=1, do_sample=False, max_new_tokens=max(hi for _, hi in bounds), no_repeat_ngram_size=3,
+                logits_processor=LogitsProcessorList([watch]),
+            )
+        new = gen[0, 1:]  # after the decoder start token
+        out = []
+        for lo, hi in bounds:
+            # the tier ends at its first step >= lo where the end token wins, else at its last step
+            end = next((s for s in watch.steps if lo <= s < hi - 1), hi - 1)
+            out.append(self.tokenizer.decode(new[:end], skip_special_tokens=True).strip())
+        return out
+
     def _generate(self, text: str, tier: Tier, encoded=None) -> str:
+        if encoded is not None:
+            with self._lock:
+                done = self._shared.pop((id(encoded[0]), tier.name), None)
+            if done is not None:
+                return done
         import torch
         from transformers.modeling_outputs import BaseModelOutput
 
-        longest = min(tier.max_new_tokens, self.window - 2)  # the decoder has positions too
+        least, longest = self._bounds(tier)
         bounds = dict(
             num_beams=self.num_beams,
-            min_new_tokens=min(tier.min_new_tokens, longest),
+            min_new_tokens=least,
             max_new_tokens=longest,
             no_repeat_ngram_size=3,
             early_stopping=True,
@@ -105,3 +172,21 @@ class Seq2SeqSummarizer:
                     encoder_outputs=BaseModelOutput(last_hidden_state=hidden), attention_mask=mask, **bounds
                 )
         return self.tokenizer.decode(gen[0], skip_special_tokens=True).strip()
+
+
+class _EndWatch:
+    """A logits processor (last in line): notes each step where the end token has the best score,
+    then keeps it out until `hold_until` new tokens exist, as min_new_tokens would."""
+
+    def __init__(self, eos: int | list[int], hold_until: int):
+        self.eos = eos[0] if isinstance(eos, (list, tuple)) else eos
+        self.hold_until = hold_until
+        self.steps: list[int] = []
+
+    def __call__(self, input_ids, scores):
+        step = input_ids.shape[-1] - 1  # new tokens so far (after the decoder start token)
+        if int(scores[0].argmax()) == self.eos:
+            self.steps.append(step)
+        if step < self.hold_until:
+            scores[:, self.eos] = float("-inf")
+        return scores
