@@ -19,6 +19,7 @@ dynamic int8 quantization.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Callable
 
 from ..models import load_seq2seq
@@ -66,27 +67,43 @@ class Seq2SeqSummarizer:
         return len(self.tokenizer(text)["input_ids"])
 
     def chunks(self, text: str, budget: int) -> list[str]:
-        """Consecutive runs of whole sentences of at most `budget` tokens each, covering the text."""
+        """Consecutive runs of whole sentences of at most `budget` tokens each, covering the text
+        (a single sentence longer than that is cut between words)."""
         out, current, used = [], [], 0
         for sentence in (s for p in paragraphs(text) for s in sentences(p)):
-            n = self.n_tokens(sentence)
-            if current and used + n > budget:
-                out.append(" ".join(current))
-                current, used = [], 0
-            current.append(sentence)
-            used += n
+            for piece in self._fit_sentence(sentence, budget):
+                n = self.n_tokens(piece)
+                if current and used + n > budget:
+                    out.append(" ".join(current))
+                    current, used = [], 0
+                current.append(piece)
+                used += n
         if current:
             out.append(" ".join(current))
         return out
 
+    def _fit_sentence(self, sentence: str, budget: int) -> list[str]:
+        if self.n_tokens(sentence) <= budget:
+            return [sentence]
+        words = sentence.split()
+        if len(words) < 2:
+            return [sentence]  # one enormous token run: nothing sensible to cut at
+        half = len(words) // 2
+        return self._fit_sentence(" ".join(words[:half]), budget) + self._fit_sentence(" ".join(words[half:]), budget)
+
     def fit_window(self, text: str) -> str:
-        """The text itself if it fits the encoder window, else a summary of its chunks."""
+        """The text itself if it fits the encoder window, else a summary of its chunks. Each chunk's
+        summary is at most about half its length, so every round shrinks the text."""
         budget = self.window - 64  # room for special tokens and the longest tier prompt
         for _ in range(8):
             if self.n_tokens(text) <= budget:
                 return text
-            parts = self.chunks(text, budget)
-            text = "\n\n".join(self._generate(p, _CHUNK_TIER) for p in parts)
+            summaries = []
+            for part in self.chunks(text, budget):
+                most = max(8, min(_CHUNK_TIER.max_words, self.n_tokens(part) // 3))
+                tier = replace(_CHUNK_TIER, max_words=most, min_words=min(_CHUNK_TIER.min_words, most // 2))
+                summaries.append(self._generate(part, tier))
+            text = "\n\n".join(summaries)
         return text
 
     def summarize(self, text: str, tiers: list[Tier], progress: Progress | None = None) -> list[str]:
