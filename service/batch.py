@@ -889,10 +889,10 @@ def _run_ray(source: Source, writer: OutputWriter, spec: JobSpec, options: JobOp
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
-        here = {"ray.io/node-id": ray.get_runtime_context().get_node_id()}  # the driver's node, where INPUT is
+        here = _on_this_node(ray)  # the read step runs where INPUT is: the driver's node
         ds = (
             ray.data.from_items([{"shard": json.dumps(s)} for s in shards], override_num_blocks=len(shards))
-            .map_batches(_read_shards, fn_args=(source,), batch_size=1, num_cpus=0, label_selector=here)
+            .map_batches(_read_shards, fn_args=(source,), batch_size=1, num_cpus=0, **here)
             .map_batches(_RayWorker, fn_constructor_args=(spec,), batch_size=options.batch_size,
                          num_cpus=options.cpus_per_worker,
                          compute=ray.data.ActorPoolStrategy(size=options.concurrency))
@@ -921,12 +921,43 @@ def _write_errors(items: list[Item], writer: OutputWriter, summary: Summary) -> 
     summary.add(outcomes, {})
 
 
+def _probe(address: str, timeout: float = 10.0) -> None:
+    """Fail in seconds, not never, when a HOST:PORT cluster address does not answer (Ray itself
+    retries an unreachable address without end)."""
+    import socket
+
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        return  # "auto" and the like: Ray finds the cluster itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as err:
+        from .errors import EngineUnavailable
+
+        raise EngineUnavailable(f"no Ray cluster answers at {address} ({err.strerror or err})") from None
+
+
+def _on_this_node(ray) -> dict:
+    """map_batches arguments that keep a step on the driver's node (label selectors on recent Ray,
+    a hard node-affinity strategy on older releases)."""
+    import inspect
+
+    node = ray.get_runtime_context().get_node_id()
+    if "label_selector" in inspect.signature(ray.data.Dataset.map_batches).parameters:
+        return {"label_selector": {"ray.io/node-id": node}}
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    return {"scheduling_strategy": NodeAffinitySchedulingStrategy(node, soft=False)}
+
+
 def _quiet_ray() -> None:
     """Ray's own INFO/WARNING chatter would bury the progress bar; errors still show."""
     import logging
+    import warnings
 
     for name in ("ray", "ray.data", "ray.data._internal.execution.streaming_executor"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module=r"ray\.")
 
 
 def _ray_init(options: JobOptions):
@@ -945,13 +976,19 @@ def _ray_init(options: JobOptions):
 
     started = not ray.is_initialized()
     if started:
-        kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.ERROR,
-                                  "log_to_driver": False, "configure_logging": True}
-        if options.ray_address:
-            ray.init(address=options.ray_address, **kwargs)
-        else:  # a local Ray sized to the job, with a small object store
+        quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+        if options.ray_address:  # an existing cluster: it has its own resources and dashboard
+            _probe(options.ray_address)
+            try:
+                ray.init(address=options.ray_address, **quiet)
+            except (ConnectionError, RuntimeError, ValueError) as err:
+                from .errors import EngineUnavailable
+
+                raise EngineUnavailable(f"cannot use the Ray cluster at {options.ray_address}: {err}") from None
+        else:  # a local Ray sized to the job, with a small object store and no dashboard
             cpus = max(os.cpu_count() or 1, int(options.concurrency * options.cpus_per_worker + 0.999))
-            ray.init(num_cpus=cpus, object_store_memory=256 * 1024 * 1024, **kwargs)
+            ray.init(address="local", num_cpus=cpus, object_store_memory=256 * 1024 * 1024, include_dashboard=False,
+                     **quiet)
     _quiet_ray()
     return ray, started
 

@@ -389,7 +389,7 @@ def local_ray():
     """One small local Ray instance for the module (its start-up is slow on two cores)."""
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=128 * 1024 * 1024,
+    ray.init(address="local", num_cpus=2, include_dashboard=False, object_store_memory=128 * 1024 * 1024,
              log_to_driver=False, _node_ip_address="127.0.0.1")
     yield ray
     ray.shutdown()
