@@ -16,7 +16,7 @@ from .config import BACKENDS, SUMMARY_BACKENDS, DEFAULT_MT_FALLBACK, DEFAULT_MT_
 from .errors import BadInput, BriefsError
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
-SHELLS: tuple[str, ...] = ("web", "evaluate", "batch")
+SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench")
 
 
 def common_options() -> argparse.ArgumentParser:

@@ -70,8 +70,20 @@ def tiny_bart(tmp_path_factory, corpus) -> Path:
 def tiny_config(tiny_marian, tiny_bart):
     from service import Config
 
+    # the torch backends, whose models load through service.models (tests/test_fast_paths.py covers
+    # the CTranslate2 and int8 defaults; the CLI tests run the defaults end to end)
     return Config(engine="neural", mt_models={"it": str(tiny_marian)}, mt_fallback=None,
-                  summarizer_model=str(tiny_bart), num_beams=2, summary_beams=1, threads=1)
+                  summarizer_model=str(tiny_bart), num_beams=2, summary_beams=1, threads=1,
+                  mt_backend="torch", summary_backend="torch")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def briefs_cache(tmp_path_factory) -> Path:
+    """Converted models (CTranslate2) and bench models go to a temporary cache, never ~/.cache;
+    CLI subprocesses inherit it."""
+    path = tmp_path_factory.mktemp("briefs-cache")
+    os.environ["BRIEFS_CACHE"] = str(path)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ class SentenceEngine:
 class MarianTranslator(SentenceEngine):
     """transformers MarianMTModel; `quantize=True` runs it with torch dynamic int8 (CPU only)."""
 
-    def __init__(self, model_id: str, *, device: str = "cpu", num_beams: int = 4, batch_tokens: int = 4096,
+    def __init__(self, model_id: str, *, device: str = "cpu", num_beams: int = 4, batch_tokens: int = 384,
                  quantize: bool = False):
         self.model_id = model_id
         self.name = f"marian:{model_id}"

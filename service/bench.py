@@ -1,0 +1,462 @@
+"""`briefs bench`: the service's own path beside a naive transformers baseline, on the same input.
+
+Models: random weights in the published architectures of the default models (opus-mt-it-en:
+vocab 80035, d_model 512, 6+6 layers, FFN 2048; distilbart-cnn-12-6: vocab 50264, d_model 1024,
+12+6 layers, FFN 4096), built once by service.synthetic into `<cache>/bench/` and reused. The
+compute equals the real models'; nothing is downloaded. Tokenizers are trained on the evaluation
+corpora in eval/data/mt when present (realistic token counts), else on the seed article.
+
+Output lengths are fixed, as random weights never stop by themselves: every sentence gets
+`TOKENS_PER_WORD` tokens per source word plus its end token (about what opus-mt-it-en writes:
+English runs about 0.95 words per Italian word, about 1.2 pieces a word with punctuation), and
+every tier exactly its largest length (`Tier.max_new_tokens`), on both paths alike. The random MT
+model is biased towards words the summarizer's tokenizer reads as one token, so the English it
+writes is about as long in summarizer tokens as real English would be (a real translation of the
+seed article: about 740 words, 900-1000 BART tokens; here about 920, under the summarizer's
+960-token budget, so no chunking).
+
+Paths, in one process, on the seed article's sentences:
+  baseline  transformers, one sentence at a time, fp32, beam 4; each tier generated separately
+            (encoder re-run, beam 4 as distilbart-cnn's own generation settings)
+  service   `Pipeline.run`, with the configured backends (see `--mt-backend`, `--summary-backend`)
+
+Reported per path: source and output tokens/s and sentences/s of the translate stage, the seed
+article end to end (detect + translate + four tiers), peak RSS, CPU seconds; the speed-up of the
+service over the baseline; and, in the full run, RSS across consecutive articles (growth check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
+EVAL_MT = Path(__file__).resolve().parent.parent / "eval" / "data" / "mt"
+ENGLISH = Path(__file__).resolve().parent.parent / "tests" / "data" / "english.txt"
+TOKENS_PER_WORD = 1.15  # MT output tokens per source word (see the module docstring)
+GOALS = {"mt_output_tokens_per_s": 300, "end_to_end_s": 5.0, "rss_growth_mb": 50}
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser(
+        "bench", parents=[common],
+        help="speed: the service's path beside a naive transformers baseline",
+        description="Builds random-weight models of the default architectures (once, cached) and times "
+                    "the naive baseline and the service's path on the seed article.",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--small", action="store_true", help="tiny models and a short run (seconds; for tests)")
+    p.add_argument("--repeat", type=int, help="end-to-end runs of the service path, median reported (default 3; 1 with --small)")
+    p.add_argument("--articles", type=int, help="consecutive articles for the RSS growth check (default 100; 3 with --small; 0 skips)")
+    p.add_argument("--no-baseline", action="store_true", help="time only the service's path")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from .cli import config_from_args
+
+    config = config_from_args(args)
+    report = run_bench(config, small=args.small, repeat=args.repeat, articles=args.articles,
+                       with_baseline=not args.no_baseline, log=_stderr)
+    print(json.dumps(report, indent=2) if args.json else table(report))
+    return 0
+
+
+def _stderr(line: str) -> None:
+    import sys
+
+    print(f"briefs bench: {line}", file=sys.stderr, flush=True)
+
+
+# ---- models ---------------------------------------------------------------------------------------
+def specs(small: bool) -> dict:
+    from .synthetic import DISTILBART_CNN_12_6, OPUS_MT_IT_EN, TINY
+
+    if small:
+        return {"mt": dict(TINY, vocab_size=2000), "summarizer": dict(TINY, vocab_size=2000), "spm_vocab": 300,
+                "bpe_vocab": 1000, "corpus": "seed"}
+    return {"mt": OPUS_MT_IT_EN, "summarizer": DISTILBART_CNN_12_6, "spm_vocab": 16000, "bpe_vocab": 16000,
+            "corpus": "eval/data/mt" if EVAL_MT.is_dir() else "seed"}
+
+
+def _corpora(kind: str) -> tuple[str, str]:
+    """(Marian tokenizer corpus, BART tokenizer corpus)."""
+    seed = SEED.read_text(encoding="utf-8")
+    if kind == "seed":
+        text = seed + "\n" + ENGLISH.read_text(encoding="utf-8")
+        return text, text
+    ita = "\n".join(p.read_text(encoding="utf-8") for p in sorted(EVAL_MT.glob("*.ita")))
+    eng = "\n".join(p.read_text(encoding="utf-8") for p in sorted(EVAL_MT.glob("*.eng")))
+    return seed + "\n" + ita + "\n" + eng, ita + "\n" + eng
+
+
+def build_models(cache_dir: Path, small: bool, log=lambda line: None) -> tuple[Path, Path]:
+    """(Marian dir, BART dir), built once per specification into <cache_dir>/bench/ and reused."""
+    import transformers
+
+    from . import synthetic
+
+    spec = specs(small)
+    mt_corpus, sum_corpus = _corpora(spec["corpus"])
+    key = hashlib.sha256(json.dumps(
+        [spec, hashlib.sha256((mt_corpus + sum_corpus).encode()).hexdigest(), transformers.__version__],
+        sort_keys=True).encode()).hexdigest()[:12]
+    root = Path(cache_dir) / "bench" / f"{'small' if small else 'full'}-{key}"
+    jobs = [("opus-mt-it-en", synthetic.build_marian, mt_corpus, dict(spm_vocab=spec["spm_vocab"], **spec["mt"])),
+            ("distilbart-cnn-12-6", synthetic.build_bart, sum_corpus, dict(bpe_vocab=spec["bpe_vocab"], **spec["summarizer"]))]
+    out = []
+    for name, build, corpus, kwargs in reversed(jobs):  # the summarizer first: the MT model reads its vocabulary
+        target = root / name
+        if not (target / "config.json").is_file():
+            log(f"building {name} ({'tiny' if small else 'full size'}, random weights) into {target}")
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+            try:
+                build(tmp, corpus, **kwargs)
+                if build is synthetic.build_marian:
+                    _favour_one_token_words(tmp, out[0])
+                try:
+                    os.rename(tmp, target)
+                except OSError:  # another process built it first
+                    if not (target / "config.json").is_file():
+                        raise
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        out.append(target)
+    return out[1], out[0]
+
+
+def _favour_one_token_words(marian: Path, bart: Path) -> None:
+    """Keep the random MT model's word bias only on words the summarizer's tokenizer reads as one
+    token (compute unchanged; only which random word wins changes)."""
+    import torch
+    from transformers import MarianMTModel
+
+    vocab = json.loads((marian / "vocab.json").read_text(encoding="utf-8"))
+    summarizer_vocab = json.loads((bart / "vocab.json").read_text(encoding="utf-8"))
+    model = MarianMTModel.from_pretrained(marian)
+    with torch.no_grad():
+        for token, idx in vocab.items():
+            if token.startswith("▁") and "Ġ" + token[1:] not in summarizer_vocab:
+                model.final_logits_bias[0, idx] = 0.0
+    model.save_pretrained(marian)
+
+
+# ---- measuring ------------------------------------------------------------------------------------
+def rss_mb() -> float:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class _PeakRSS:
+    """Samples RSS every 20 ms in a thread; .peak is the largest seen while active."""
+
+    def __init__(self):
+        self.peak = rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, rss_mb())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+
+@contextmanager
+def _clock(into: dict, key: str):
+    w, c = time.perf_counter(), time.process_time()
+    yield
+    into[key] = time.perf_counter() - w
+    into[key.replace("_s", "_cpu_s")] = time.process_time() - c
+
+
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def _unwrap(engine):
+    while hasattr(engine, "inner"):  # glossary / translation-memory wrappers
+        engine = engine.inner
+    return engine
+
+
+def out_len(sentence: str) -> int:
+    """New tokens for a sentence, its end token included."""
+    return round(TOKENS_PER_WORD * len(sentence.split())) + 1
+
+
+def tier_len(tier) -> int:
+    return tier.max_new_tokens
+
+
+# ---- the two paths ------------------------------------------------------------------------------
+def run_baseline(mt_dir: Path, sum_dir: Path, sentences: list[str], tiers, config) -> dict:
+    """transformers as a newcomer uses it: one sentence at a time, fp32, beam 4; each tier on its own."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    device = config.device
+    tok = AutoTokenizer.from_pretrained(mt_dir)
+    model = AutoModelForSeq2SeqLM.from_pretrained(mt_dir).to(device).eval()
+    stok = AutoTokenizer.from_pretrained(sum_dir)
+    smodel = AutoModelForSeq2SeqLM.from_pretrained(sum_dir).to(device).eval()
+    model.generate(**tok(sentences[0], return_tensors="pt").to(device), num_beams=4, max_new_tokens=4)  # warm-up
+    r: dict = {}
+    src = out = 0
+    english = []
+    with _clock(r, "translate_s"):
+        for s in sentences:
+            enc = tok(s, return_tensors="pt").to(device)
+            n = out_len(s)
+            gen = model.generate(**enc, num_beams=4, min_new_tokens=n, max_new_tokens=n)
+            english.append(tok.decode(gen[0], skip_special_tokens=True))
+            src += enc["input_ids"].shape[1]
+            out += n
+        _sync(device)
+    text = " ".join(english)
+    with _clock(r, "summarize_s"):
+        for tier in tiers:
+            enc = stok(text, return_tensors="pt", truncation=True, max_length=1024).to(device)
+            n = tier_len(tier)
+            smodel.generate(**enc, num_beams=4, min_new_tokens=n, max_new_tokens=n, no_repeat_ngram_size=3)
+        _sync(device)
+    r.update(source_tokens=src, output_tokens=out, summary_input_tokens=len(stok(text)["input_ids"]))
+    r["end_to_end_s"] = r["translate_s"] + r["summarize_s"]
+    return r
+
+
+def run_service(pipe, text: str, sentences: list[str]) -> dict:
+    """One `Pipeline.run` of the article; the translate stage's counts come from its engine."""
+    translator = _unwrap(pipe.translator("it", "neural")[0])
+    summarizer = _unwrap(pipe.summarizer("neural")[0])
+    r: dict = {}
+    with _clock(r, "end_to_end_s"):
+        result = pipe.run(text, engine="neural")
+        _sync(pipe.config.device)
+    r["translate_s"] = result.timings_ms["translate"] / 1000
+    r["summarize_s"] = result.timings_ms.get("summarize", 0) / 1000
+    lengths = [translator.n_tokens(s) for s in sentences]
+    r.update(source_tokens=sum(lengths), output_tokens=sum(out_len(s) for s in sentences),
+             summary_input_tokens=summarizer.n_tokens(result.translation.text))
+    return r
+
+
+def _rates(r: dict, sentences: int) -> dict:
+    t = r["translate_s"] or 1e-9
+    return {"source_tokens_per_s": r["source_tokens"] / t, "output_tokens_per_s": r["output_tokens"] / t,
+            "sentences_per_s": sentences / t}
+
+
+def run_bench(config, *, small: bool = False, repeat: int | None = None, articles: int | None = None,
+              with_baseline: bool = True, log=lambda line: None) -> dict:
+    """The report `briefs bench` prints (see the module docstring)."""
+    from .pipeline import Pipeline
+    from .summarize import load_tiers
+    from .text import clean, paragraphs, sentences as split
+
+    repeat = repeat or (1 if small else 3)
+    articles = (3 if small else 100) if articles is None else articles
+    started = time.time()
+    load_start = os.getloadavg()
+    mt_dir, sum_dir = build_models(config.cache_dir, small, log)
+    config = replace(config, engine="neural", mt_models={"it": str(mt_dir)}, mt_fallback=None,
+                     summarizer_model=str(sum_dir), glossary=None)
+    if config.threads:
+        import torch
+
+        torch.set_num_threads(config.threads)
+    text = clean(SEED.read_text(encoding="utf-8"), config.max_chars)
+    paras = paragraphs(text)
+    sentences = [s for p in paras for s in split(p)]
+    tiers = load_tiers(config.prompts_dir, config.tiers)
+    report: dict = {
+        "machine": _machine(config),
+        "settings": {
+            "small": small, "device": config.device, "threads": config.threads, "mt_beams": config.num_beams,
+            "summary_beams": config.summary_beams, "mt_backend": config.mt_backend,
+            "summary_backend": config.summary_backend, "mt_batch_tokens": config.mt_batch_tokens,
+            "mt_tokens_per_source_word": TOKENS_PER_WORD, "tier_tokens": {t.name: tier_len(t) for t in tiers},
+            "models": specs(small), "repeat": repeat, "articles": articles,
+        },
+        "input": {"file": str(SEED.relative_to(SEED.parent.parent)), "words": len(text.split()),
+                  "paragraphs": len(paras), "sentences": len(sentences),
+                  "fixed_output_tokens": sum(out_len(s) for s in sentences)},
+        "paths": {},
+    }
+
+    # (b) the service's path first, so its peak RSS holds only its own models
+    log("service path: loading (and converting, on first use)")
+    rss0 = rss_mb()
+    with _PeakRSS() as peak:
+        pipe = Pipeline(config)
+        t0 = time.perf_counter()
+        translator = _unwrap(pipe.translator("it", "neural")[0])
+        summarizer = _unwrap(pipe.summarizer("neural")[0])
+        translator.fixed_lengths = out_len
+        summarizer.fixed_lengths = tier_len
+        pipe.run(paras[0], engine="neural", source_lang="it")  # warm-up
+        first_use = time.perf_counter() - t0
+        runs = []
+        for k in range(repeat):
+            log(f"service path: run {k + 1}/{repeat}")
+            runs.append(run_service(pipe, text, sentences))
+    mid = sorted(runs, key=lambda r: r["end_to_end_s"])[len(runs) // 2]
+    svc = dict(mid, **_rates(mid, len(sentences)))
+    svc.update(backends={"mt": getattr(translator, "backend", translator.name),
+                         "summarizer": getattr(summarizer, "backend", summarizer.name)},
+               engines={"mt": translator.name, "summarizer": summarizer.name},
+               first_use_s=first_use, end_to_end_runs_s=[r["end_to_end_s"] for r in runs],
+               rss_before_mb=rss0, peak_rss_mb=peak.peak)
+    report["paths"]["service"] = svc
+
+    if articles:
+        report["rss_growth"] = _growth(pipe, summarizer, sentences, articles, log)
+
+    if with_baseline:
+        log("baseline: transformers, one sentence at a time, fp32, beam 4 (slow)")
+        rss0 = rss_mb()
+        with _PeakRSS() as peak:
+            base = run_baseline(mt_dir, sum_dir, sentences, tiers, config)
+        base.update(_rates(base, len(sentences)), rss_before_mb=rss0, peak_rss_mb=peak.peak,
+                    backends={"mt": "transformers-fp32, one sentence at a time",
+                              "summarizer": "transformers-fp32, beam 4, one pass per tier"})
+        report["paths"]["baseline"] = base
+        report["speedup"] = {
+            "mt_output_tokens_per_s": svc["output_tokens_per_s"] / base["output_tokens_per_s"],
+            "translate": base["translate_s"] / svc["translate_s"],
+            "summarize": base["summarize_s"] / max(svc["summarize_s"], 1e-9),
+            "end_to_end": base["end_to_end_s"] / svc["end_to_end_s"],
+        }
+    report["goals"] = {
+        f"mt_output_tokens_per_s >= {GOALS['mt_output_tokens_per_s']}":
+            svc["output_tokens_per_s"] >= GOALS["mt_output_tokens_per_s"],
+        f"end_to_end_s <= {GOALS['end_to_end_s']}": svc["end_to_end_s"] <= GOALS["end_to_end_s"],
+    }
+    if "rss_growth" in report:
+        report["goals"][f"rss_growth_mb <= {GOALS['rss_growth_mb']}"] = \
+            report["rss_growth"]["growth_mb"] <= GOALS["rss_growth_mb"]
+    report["machine"]["load_avg_start"] = [round(x, 2) for x in load_start]
+    report["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["wall_s"] = time.time() - started
+    return _rounded(report)
+
+
+def _growth(pipe, summarizer, sentences: list[str], n: int, log) -> dict:
+    """RSS after each of `n` consecutive articles, each a different draw of the seed's sentences
+    (so caches keyed on text see new keys); tiers at most 32 tokens to keep the loop short."""
+    summarizer.fixed_lengths = lambda tier: min(tier_len(tier), 32)
+    rng = random.Random(0)
+    rss = []
+    log(f"RSS growth check: {n} consecutive articles")
+    try:
+        for k in range(n):
+            picked = rng.sample(sentences, k=min(len(sentences), 4))
+            pipe.run(" ".join(picked[:2]) + "\n\n" + " ".join(picked[2:]), engine="neural", source_lang="it")
+            rss.append(rss_mb())
+    finally:
+        summarizer.fixed_lengths = tier_len
+    settle = rss[min(len(rss) - 1, max(0, n // 10 - 1))]  # after the first tenth: caches and arenas warm
+    return {"articles": n, "rss_first_mb": rss[0], "rss_settled_mb": settle, "rss_last_mb": rss[-1],
+            "rss_max_mb": max(rss), "growth_mb": rss[-1] - settle,
+            "rss_every_10_mb": rss[9::10] if n >= 10 else rss}
+
+
+def _machine(config) -> dict:
+    import torch
+    import transformers
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    m = {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(), "python": platform.python_version(),
+         "torch": torch.__version__, "transformers": transformers.__version__}
+    try:
+        import ctranslate2
+
+        m["ctranslate2"] = ctranslate2.__version__
+    except ImportError:
+        m["ctranslate2"] = None
+    if config.device.startswith("cuda") and torch.cuda.is_available():
+        m["gpu"] = torch.cuda.get_device_name()
+    return m
+
+
+def _rounded(x):
+    if isinstance(x, float):
+        return round(x, 3)
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_rounded(v) for v in x]
+    return x
+
+
+# ---- the human table ------------------------------------------------------------------------------
+def table(report: dict) -> str:
+    paths = report["paths"]
+    svc, base = paths["service"], paths.get("baseline")
+    speed = report.get("speedup", {})
+    rows = [
+        ("MT output tokens/s", "output_tokens_per_s", "{:.0f}", speed.get("mt_output_tokens_per_s")),
+        ("MT source tokens/s", "source_tokens_per_s", "{:.0f}", speed.get("mt_output_tokens_per_s")),
+        ("MT sentences/s", "sentences_per_s", "{:.2f}", speed.get("mt_output_tokens_per_s")),
+        ("translate (s)", "translate_s", "{:.2f}", speed.get("translate")),
+        ("summarize, four tiers (s)", "summarize_s", "{:.2f}", speed.get("summarize")),
+        ("seed article end to end (s)", "end_to_end_s", "{:.2f}", speed.get("end_to_end")),
+        ("peak RSS (MiB)", "peak_rss_mb", "{:.0f}", None),
+    ]
+    head = ["", "baseline", "service", "speed-up"] if base else ["", "service"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label, key, fmt, ratio in rows:
+        cells = [label] + ([fmt.format(base[key])] if base else []) + [fmt.format(svc[key])]
+        if base:
+            cells.append(f"{ratio:.1f}x" if ratio else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    s, i, m = report["settings"], report["input"], report["machine"]
+    out = ["\n".join(lines), ""]
+    out.append(f"input: {i['file']}, {i['words']} words, {i['sentences']} sentences, {svc['source_tokens']} source "
+               f"tokens -> {svc['output_tokens']} output tokens (fixed); summaries read {svc['summary_input_tokens']} tokens")
+    out.append(f"service: MT {svc['backends']['mt']} (beam {s['mt_beams']}), summarizer {svc['backends']['summarizer']} "
+               f"(beam {s['summary_beams']}); median of {s['repeat']} runs {svc['end_to_end_runs_s']}")
+    if base:
+        out.append(f"baseline: MT {base['backends']['mt']}; summarizer {base['backends']['summarizer']}")
+    if "rss_growth" in report:
+        g = report["rss_growth"]
+        out.append(f"RSS over {g['articles']} consecutive articles: {g['rss_first_mb']:.0f} MiB after the first, "
+                   f"{g['rss_settled_mb']:.0f} after a tenth, {g['rss_last_mb']:.0f} after the last "
+                   f"(growth {g['growth_mb']:+.0f} MiB)")
+    out.append(f"machine: {m['cpu']}, {m['cores']} cores, torch {m['torch_threads']} threads, device {s['device']}; "
+               f"load average {m['load_avg_start'][0]} at start, {m['load_avg_end'][0]} at end; {report['wall_s']:.0f} s in all")
+    out.append("goals: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in report["goals"].items()))
+    return "\n".join(out)

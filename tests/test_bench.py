@@ -1,0 +1,58 @@
+"""`briefs bench` in its small configuration: it runs, reports both paths side by side with the keys
+the README quotes, and its fixed lengths hold. No timing is asserted (speed varies by machine)."""
+
+import json
+
+import pytest
+
+from service.bench import out_len, table
+
+pytest.importorskip("psutil")
+
+
+@pytest.fixture(scope="module")
+def report(cli, briefs_cache):
+    code, out, err = cli("bench", "--small", "--json", "--articles", "12", "--threads", "1", timeout=600)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_bench_reports_both_paths_side_by_side(report):
+    paths = report["paths"]
+    assert set(paths) == {"baseline", "service"}
+    for path in paths.values():
+        for key in ("source_tokens_per_s", "output_tokens_per_s", "sentences_per_s", "translate_s", "summarize_s",
+                    "end_to_end_s", "peak_rss_mb", "summary_input_tokens"):
+            assert isinstance(path[key], (int, float)) and path[key] > 0, key
+    assert set(report["speedup"]) >= {"mt_output_tokens_per_s", "end_to_end"}
+    assert report["speedup"]["end_to_end"] == pytest.approx(
+        paths["baseline"]["end_to_end_s"] / paths["service"]["end_to_end_s"], rel=0.01)
+    assert paths["service"]["backends"]["mt"] == "ctranslate2-int8"  # the defaults are what is measured
+    assert report["settings"]["small"] is True and report["machine"]["cores"] >= 1
+    assert set(report["goals"]) and all(isinstance(v, bool) for v in report["goals"].values())
+
+
+def test_both_paths_translate_the_same_work(report):
+    base, svc = report["paths"]["baseline"], report["paths"]["service"]
+    assert base["source_tokens"] == svc["source_tokens"]
+    assert base["output_tokens"] == svc["output_tokens"] == report["input"]["fixed_output_tokens"]
+    assert report["input"]["sentences"] == 22  # the seed article's
+
+
+def test_rss_growth_check_covers_every_article(report):
+    growth = report["rss_growth"]
+    assert growth["articles"] == 12 and len(growth["rss_every_10_mb"]) == 1
+    assert growth["growth_mb"] == pytest.approx(growth["rss_last_mb"] - growth["rss_settled_mb"], abs=0.01)
+
+
+def test_table_quotes_the_report(report):
+    text = table(report)
+    assert "| MT output tokens/s |" in text and "| seed article end to end (s) |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| seed article end to end"))
+    assert f"{report['speedup']['end_to_end']:.1f}x" in row
+    assert "load average" in text and "goals:" in text
+
+
+def test_fixed_lengths_follow_the_source():
+    assert out_len("una frase di cinque parole") == round(1.15 * 5) + 1
+    assert out_len("uno due tre quattro cinque sei sette otto nove dieci") > out_len("uno due")
