@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..text import paragraphs, sentences, word_count
 from . import Progress
-from .tiers import _CLAUSE, Tier, fit_clause
+from .tiers import _CLAUSE, Tier, clause_cut, fit_clause
 
 VARIANTS = ("tfidf", "minilm")
 # Datelines and bylines that open wire copy: "Washington, 3 feb. (askanews) –", "(CNN)".
@@ -53,13 +53,7 @@ def clause_prefix(sentence: str, max_words: int) -> str:
     keeps at least a third of the words), closed with a period; else the sentence unchanged."""
     if word_count(sentence) <= max_words:
         return sentence
-    best = ""
-    for m in _CLAUSE.finditer(sentence):
-        prefix = sentence[: m.start()].rstrip()
-        if word_count(prefix) > max_words:
-            break
-        if word_count(prefix) >= max(3, max_words // 3):
-            best = prefix
+    best = clause_cut(sentence, max_words)
     return best.rstrip(",;:–—- ") + "." if best else sentence
 
 

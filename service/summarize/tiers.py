@@ -107,10 +107,9 @@ def fit_words(text: str, max_words: int) -> str:
     return " ".join(out).rstrip(",;:–—-")
 
 
-def fit_clause(sentence: str, max_words: int) -> str:
-    """The sentence if it fits, else its longest clause prefix that fits, else whole words."""
-    if word_count(sentence) <= max_words:
-        return sentence
+def clause_cut(sentence: str, max_words: int) -> str:
+    """The longest prefix of `sentence` ending at a clause boundary that fits `max_words` and keeps
+    at least a third of them; "" when there is none."""
     best = ""
     for m in _CLAUSE.finditer(sentence):
         prefix = sentence[: m.start()].rstrip()
@@ -118,7 +117,14 @@ def fit_clause(sentence: str, max_words: int) -> str:
             break
         if word_count(prefix) >= max(3, max_words // 3):
             best = prefix
-    return best or fit_words(sentence, max_words)
+    return best
+
+
+def fit_clause(sentence: str, max_words: int) -> str:
+    """The sentence if it fits, else its longest clause prefix that fits, else whole words."""
+    if word_count(sentence) <= max_words:
+        return sentence
+    return clause_cut(sentence, max_words) or fit_words(sentence, max_words)
 
 
 def load_tiers(prompts_dir: Path, names: tuple[str, ...] | list[str] | None = None) -> list[Tier]:
