@@ -42,8 +42,7 @@ def _load(model_id: str, device: str):
         raise ModelUnavailable(model_id, "CUDA was asked for but torch sees no GPU; use --device cpu")
     # With no hub in reach, look in the local cache only: otherwise the hub client retries for
     # about a minute per file before transformers gives up (and `--engine auto` falls back).
-    if model_id.startswith(("/", "./", "../", "~")) and not Path(model_id).expanduser().is_dir():
-        raise ModelUnavailable(model_id, "no such model directory")
+    check_local_path(model_id)
     offline = {} if Path(model_id).is_dir() or hub_reachable() else {"local_files_only": True}
     try:
         tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False, **offline)
@@ -53,6 +52,12 @@ def _load(model_id: str, device: str):
         raise ModelUnavailable(model_id, reason) from err
     model.to(device).eval()
     return tokenizer, model
+
+
+def check_local_path(model_id: str) -> None:
+    """A model id written as a path must be an existing directory (never a hub lookup)."""
+    if model_id.startswith(("/", "./", "../", "~")) and not Path(model_id).expanduser().is_dir():
+        raise ModelUnavailable(model_id, "no such model directory")
 
 
 @lru_cache(maxsize=1)

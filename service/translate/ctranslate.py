@@ -46,9 +46,11 @@ def default_cache_dir() -> Path:
 def model_dir(model_id: str) -> Path:
     """The local directory holding `model_id`: itself, or its snapshot in the HF cache (fetched
     when the hub is reachable, as the torch engine would)."""
+    from ..models import _reason, check_local_path, hub_reachable
+
+    check_local_path(model_id)
     if Path(model_id).is_dir():
         return Path(model_id).resolve()
-    from ..models import _reason, hub_reachable
 
     try:
         from huggingface_hub import snapshot_download
