@@ -15,6 +15,7 @@ int8 (27.92 -> 27.65, newstest2014 en-de).
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -177,6 +178,26 @@ def test_pipeline_routes_mt_backends(tiny_config, tmp_path, seed_text):
     while hasattr(quantized, "inner"):
         quantized = quantized.inner
     assert quantized.backend == "torch-int8"
+
+
+def test_loading_ctranslate2_leaves_torch_threads_alone(tiny_marian, tmp_path):
+    """CTranslate2 (two workers) sets the OpenMP thread count it shares with torch; the summarizer
+    that runs after the translation must keep its cores. In a fresh process, torch imported first,
+    as the CLI and the bench do."""
+    import subprocess
+    import sys
+
+    code = (
+        "import torch; torch.set_num_threads(2)\n"
+        "from pathlib import Path\n"
+        "from service.translate.ctranslate import CTranslate2Translator\n"
+        f"CTranslate2Translator({str(tiny_marian)!r}, threads=2, cache_dir=Path({str(tmp_path)!r}))\n"
+        "print(torch.get_num_threads())\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split()[-1] == "2"
 
 
 def test_ctranslate2_missing_falls_back_to_torch(tiny_config, tmp_path, monkeypatch, caplog):
