@@ -53,8 +53,10 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser(
         "bench", parents=[common],
         help="speed: the service's path beside a naive transformers baseline",
-        description="Builds random-weight models of the default architectures (once, cached) and times "
-                    "the naive baseline and the service's path on the seed article.",
+        description="Builds random-weight models of the default architectures (once, cached under "
+                    "$BRIEFS_CACHE or ~/.cache/briefs) and times the naive baseline and the service's path on "
+                    "the seed article. --mt-model/--summarizer-model/--engine do not apply: the bench brings "
+                    "its own models.",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--small", action="store_true", help="tiny models and a short run (seconds; for tests)")
@@ -202,6 +204,22 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
+def _reset_gpu_peak(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.reset_peak_memory_stats()
+
+
+def _gpu_peak(device: str) -> dict:
+    """torch's peak GPU memory (CTranslate2 allocates its own, not counted here)."""
+    if not device.startswith("cuda"):
+        return {}
+    import torch
+
+    return {"peak_torch_gpu_mb": torch.cuda.max_memory_allocated() / 2**20}
+
+
 def _unwrap(engine):
     while hasattr(engine, "inner"):  # glossary / translation-memory wrappers
         engine = engine.inner
@@ -288,6 +306,13 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
     from .summarize import load_tiers
     from .text import clean, paragraphs, sentences as split
 
+    if config.device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            from .errors import EngineUnavailable
+
+            raise EngineUnavailable("--device cuda was asked for but torch sees no GPU")
     repeat = repeat or (1 if small else 3)
     articles = (3 if small else 100) if articles is None else articles
     started = time.time()
@@ -322,6 +347,7 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
     # (b) the service's path first, so its peak RSS holds only its own models
     log("service path: loading (and converting, on first use)")
     rss0 = rss_mb()
+    _reset_gpu_peak(config.device)
     with _PeakRSS() as peak:
         pipe = Pipeline(config)
         t0 = time.perf_counter()
@@ -350,7 +376,7 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
                engines={"mt": translator.name, "summarizer": summarizer.name},
                first_use_s=first_use, end_to_end_runs_s=[r["end_to_end_s"] for r in runs],
                end_to_end_shortest_tiers_s=shortest["end_to_end_s"], summarize_shortest_tiers_s=shortest["summarize_s"],
-               rss_before_mb=rss0, peak_rss_mb=peak.peak)
+               rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device))
     report["paths"]["service"] = svc
 
     if articles:
@@ -359,9 +385,10 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
     if with_baseline:
         log("baseline: transformers, one sentence at a time, fp32, beam 4 (slow)")
         rss0 = rss_mb()
+        _reset_gpu_peak(config.device)
         with _PeakRSS() as peak:
             base = run_baseline(mt_dir, sum_dir, sentences, tiers, config)
-        base.update(_rates(base, len(sentences)), rss_before_mb=rss0, peak_rss_mb=peak.peak,
+        base.update(_rates(base, len(sentences)), rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device),
                     backends={"mt": "transformers-fp32, one sentence at a time",
                               "summarizer": "transformers-fp32, beam 4, one pass per tier"})
         report["paths"]["baseline"] = base
@@ -470,6 +497,8 @@ def table(report: dict) -> str:
                f"end to end {svc['end_to_end_shortest_tiers_s']:.2f} s")
     if base:
         out.append(f"baseline: MT {base['backends']['mt']}; summarizer {base['backends']['summarizer']}")
+        out.append(f"peak RSS: the service path ran first ({svc['rss_before_mb']:.0f} MiB before loading); the "
+                   f"baseline's figure includes the service's models ({base['rss_before_mb']:.0f} MiB before loading its own)")
     if "rss_growth" in report:
         g = report["rss_growth"]
         out.append(f"RSS over {g['articles']} consecutive articles: {g['rss_first_mb']:.0f} MiB after the first, "
