@@ -9,7 +9,8 @@ corpora in eval/data/mt when present (realistic token counts), else on the seed 
 Output lengths are fixed, as random weights never stop by themselves: every sentence gets
 `TOKENS_PER_WORD` tokens per source word plus its end token (about what opus-mt-it-en writes:
 English runs about 0.95 words per Italian word, about 1.2 pieces a word with punctuation), and
-every tier exactly its largest length (`Tier.max_new_tokens`), on both paths alike. The random MT
+every tier exactly its largest length (`Tier.max_new_tokens`; one more service run has every tier
+at its shortest), on both paths alike. The random MT
 model is biased towards words the summarizer's tokenizer reads as one token, so the English it
 writes is about as long in summarizer tokens as real English would be (a real translation of the
 seed article: about 740 words, 900-1000 BART tokens; here about 920, under the summarizer's
@@ -34,7 +35,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import tempfile
 import threading
 import time
@@ -244,7 +244,6 @@ def tier_shortest(tier) -> int:
 # ---- the two paths ------------------------------------------------------------------------------
 def run_baseline(mt_dir: Path, sum_dir: Path, sentences: list[str], tiers, config) -> dict:
     """transformers as a newcomer uses it: one sentence at a time, fp32, beam 4; each tier on its own."""
-    import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     device = config.device
