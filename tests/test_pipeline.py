@@ -115,7 +115,8 @@ def test_long_article_is_summarized_in_chunks(tmp_path_factory, corpus, english_
     small = build_bart(tmp_path_factory.mktemp("models") / "bart-128", corpus, bpe_vocab=1000, max_position_embeddings=128)
     summarizer = Seq2SeqSummarizer(str(small), num_beams=1)
     article = "\n\n".join([english_text] * 3)
-    budget = summarizer.window - 64
+    budget = summarizer.budget
+    assert budget == summarizer.window == 128  # a plain model reads its whole window
     chunks = summarizer.chunks(article, budget)
     assert len(chunks) > 1 and all(summarizer.n_tokens(c) <= budget for c in chunks)
     assert " ".join(chunks) == " ".join(s for p in paragraphs(article) for s in sentences(p))  # every sentence kept

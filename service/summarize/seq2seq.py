@@ -63,6 +63,12 @@ class Seq2SeqSummarizer:
             limit = min(limit, self.tokenizer.model_max_length)
         self.window = limit
 
+    @property
+    def budget(self) -> int:
+        """Article tokens (special tokens included) the encoder reads in one go: the whole window
+        for a plain model, less room for the longest tier prompt for an instruction model."""
+        return self.window - 64 if self.prompted else self.window
+
     def n_tokens(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
@@ -94,7 +100,7 @@ class Seq2SeqSummarizer:
     def fit_window(self, text: str) -> str:
         """The text itself if it fits the encoder window, else a summary of its chunks. Each chunk's
         summary is at most about half its length, so every round shrinks the text."""
-        budget = self.window - 64  # room for special tokens and the longest tier prompt
+        budget = self.budget
         for _ in range(8):
             if self.n_tokens(text) <= budget:
                 return text
