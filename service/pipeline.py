@@ -186,7 +186,7 @@ class Pipeline:
         if model is None:
             raise UnsupportedLanguage(language, "no MT model is configured for it")
         try:
-            return self._engine(("marian", model), lambda: self._marian(model)), []
+            return self._mt_engine(("marian", model), lambda: self._marian(model)), []
         except EngineUnavailable as err:
             if engine == "neural":
                 raise
@@ -259,18 +259,23 @@ class Pipeline:
         with self._lock:
             if key not in self._engines:
                 try:
-                    made = factory()
-                    if hasattr(made, "translate"):  # every MT engine's output gets the glossary
-                        made = GlossaryTranslator(made, self.glossary())
-                    if self.memory is not None and hasattr(made, "translate"):
-                        made = self.memory(made)
-                    self._engines[key] = made
+                    self._engines[key] = factory()
                 except EngineUnavailable as err:
                     self._engines[key] = err
             found = self._engines[key]
         if isinstance(found, EngineUnavailable):
             raise found
         return found
+
+    def _mt_engine(self, key: tuple, factory) -> Translator:
+        """A translation engine, once: its output gets the glossary, then the memory (if any) sits
+        in front of both, so remembered sentences are the glossary's final English."""
+
+        def make() -> Translator:
+            made: Translator = GlossaryTranslator(factory(), self.glossary())
+            return self.memory(made) if self.memory is not None else made
+
+        return self._engine(key, make)
 
     def _marian(self, model: str) -> Translator:
         """The Marian engine on `config.mt_backend`. CTranslate2 falls back to torch when it is not
@@ -308,7 +313,7 @@ class Pipeline:
 
         if language not in ApertiumTranslator.languages:
             raise UnsupportedLanguage(language, f"the offline engine translates only {', '.join(ApertiumTranslator.languages)}")
-        return self._engine(("apertium", language), lambda: ApertiumTranslator(language, glossary=self.glossary()))
+        return self._mt_engine(("apertium", language), lambda: ApertiumTranslator(language, glossary=self.glossary()))
 
     def glossary(self) -> Glossary:
         """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput)."""
