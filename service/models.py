@@ -82,7 +82,8 @@ def hub_reachable(timeout: float = 3.0) -> bool:
 
 def _reason(err: Exception) -> str:
     text = " ".join(str(err).split())
-    if "offline" in text.lower() or "connect" in text.lower() or "resolve" in text.lower():
+    lowered = text.lower()
+    if any(k in lowered for k in ("offline", "connect", "resolve", "outgoing traffic", "cached snapshot")):
         return "not in the local cache and the model hub is unreachable"
     return (text[:160] + "…") if len(text) > 160 else text or type(err).__name__
 
