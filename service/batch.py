@@ -322,17 +322,11 @@ class DirSource(Source):
             yield self._read(index, rel)
 
     def _read(self, index: int, rel: str) -> Item:
-        from .text import decode
+        from .text import read_file
 
         item = Item(index, rel, None)
-        limit = self.max_chars * 4 + 4
         try:
-            with open(self.path / rel, "rb") as fh:
-                data = fh.read(limit + 1)
-            if len(data) > limit:
-                item.error = f"input is too long: over {self.max_chars:,} characters"
-            else:
-                item.text = decode(data)
+            item.text = read_file(self.path / rel, self.max_chars)
         except OSError as err:
             item.error = f"cannot read file: {err.strerror or err}"
         except BadInput as err:

@@ -42,9 +42,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
-EVAL_MT = Path(__file__).resolve().parent.parent / "eval" / "data" / "mt"
-ENGLISH = Path(__file__).resolve().parent.parent / "tests" / "data" / "english.txt"
+from .config import REPO_ROOT, SEED
+
+EVAL_MT = REPO_ROOT / "eval" / "data" / "mt"
+ENGLISH = REPO_ROOT / "tests" / "data" / "english.txt"
 TOKENS_PER_WORD = 1.15  # MT output tokens per source word (see the module docstring)
 GOALS = {"mt_output_tokens_per_s": 300, "end_to_end_s": 5.0, "rss_growth_mb": 50}
 

@@ -72,23 +72,11 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 def read_input(path: str, max_chars: int) -> str:
     """Text of FILE or stdin ('-'); bytes are checked here so a binary file is one clear error."""
-    from .text import decode
+    from .text import bytes_text, read_file
 
     if path == "-":
-        data = sys.stdin.buffer.read(max_chars * 4 + 4)
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise BadInput(f"no such file: {path}")
-        with open(p, "rb") as fh:
-            data = fh.read(max_chars * 4 + 4)  # a UTF-8 character is at most 4 bytes
-    if len(data) > max_chars * 4:
-        raise BadInput(f"input is too long: over {max_chars:,} characters (raise --max-chars to accept it)")
-    if path.lower().endswith(".docx"):
-        from .text import docx_text
-
-        return docx_text(data)
-    return decode(data)
+        return bytes_text(sys.stdin.buffer.read(max_chars * 4 + 1), max_chars)
+    return read_file(path, max_chars)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

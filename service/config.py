@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = REPO_ROOT / "seeds" / "000_48b0761d22084af5.txt"  # the sample article (web example, bench input)
 PROMPTS_DIR = Path(os.environ.get("BRIEFS_PROMPTS", REPO_ROOT / "prompts"))
 
 Engine = Literal["auto", "neural", "offline"]
@@ -19,7 +20,7 @@ BACKENDS: tuple[str, ...] = ("torch", "torch-int8", "ctranslate2")
 SUMMARY_BACKENDS: tuple[str, ...] = ("torch", "torch-int8")
 
 
-def _cache_dir() -> Path:
+def default_cache_dir() -> Path:
     """Converted models (CTranslate2) and `briefs bench` models: $BRIEFS_CACHE or ~/.cache/briefs."""
     return Path(os.environ.get("BRIEFS_CACHE") or Path.home() / ".cache" / "briefs")
 
@@ -59,7 +60,7 @@ class Config:
     mt_batch_tokens: int = 384
     mt_backend: Backend = "ctranslate2"  # falls back to torch when ctranslate2 is not installed
     summary_backend: Literal["torch", "torch-int8"] = "torch-int8"
-    cache_dir: Path = field(default_factory=_cache_dir)
+    cache_dir: Path = field(default_factory=default_cache_dir)
     max_chars: int = 200_000
     min_detect_chars: int = 20
     min_detect_confidence: float = 0.70

@@ -26,6 +26,26 @@ def decode(data: bytes) -> str:
         raise BadInput(f"input is not valid UTF-8 text (byte {err.start}); save it as UTF-8 and retry") from None
 
 
+def read_file(path, max_chars: int) -> str:
+    """Text of a UTF-8 text/HTML file or a .docx, read no further than `max_chars` allows
+    (a UTF-8 character is at most 4 bytes); BadInput for a missing, too long or non-text file."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise BadInput(f"no such file: {path}")
+    with open(p, "rb") as fh:
+        data = fh.read(max_chars * 4 + 1)
+    return bytes_text(data, max_chars, docx=p.suffix.lower() == ".docx")
+
+
+def bytes_text(data: bytes, max_chars: int, *, docx: bool = False) -> str:
+    """`data` (at most max_chars * 4 + 1 bytes of it read) as text; see read_file."""
+    if len(data) > max_chars * 4:
+        raise BadInput(f"input is too long: over {max_chars:,} characters (raise --max-chars to accept it)")
+    return docx_text(data) if docx else decode(data)
+
+
 def looks_like_html(text: str) -> bool:
     return len(_TAG.findall(text[:5000])) >= 2
 

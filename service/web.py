@@ -26,11 +26,11 @@ import time
 import uuid
 from pathlib import Path
 
+from .config import SEED
 from .errors import BadInput, BriefsError
 
 AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
 SEED_LABEL = "Italian news: critical-minerals conference in Washington (askanews)"
 UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
 _log = logging.getLogger("briefs.web")
@@ -251,9 +251,9 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
 def _article(text: str | None, file: str | None, max_chars: int) -> str:
     """The article: the uploaded file's text when a file is given, else the text box."""
     if file:
-        from .cli import read_input
+        from .text import read_file
 
-        return read_input(str(file), max_chars)  # Gradio has checked the type against UPLOAD_TYPES
+        return read_file(file, max_chars)  # Gradio has checked the type against UPLOAD_TYPES
     return text or ""
 
 

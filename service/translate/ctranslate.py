@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from ..config import default_cache_dir
 from ..errors import EngineUnavailable, ModelUnavailable
 from .marian import Batch, SentenceEngine
 
@@ -37,10 +38,6 @@ def available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("BRIEFS_CACHE") or Path.home() / ".cache" / "briefs")
 
 
 def model_dir(model_id: str) -> Path:
