@@ -16,6 +16,14 @@ writes is about as long in summarizer tokens as real English would be (a real tr
 seed article: about 740 words, 900-1000 BART tokens; here about 920, under the summarizer's
 960-token budget, so no chunking).
 
+What the summaries write matters too: the service checks prompt-lookup drafts (runs of the
+article the summary may be copying) in each decoder call, so a summary that copies needs fewer
+calls. The service runs write summaries that copy from the article the way real ones do: the
+runs that BART's summaries of the 100 SummEval articles (eval/data/summaries) copy, replayed in
+order on the article's tokens (`copying_tokens`); one more run writes summaries that copy nothing
+(the worst case), and the report gives how many tokens a call settles on the real SummEval
+summaries themselves, with the bench's tokenizer, beside the bench's own figure.
+
 Paths, in one process, on the seed article's sentences:
   baseline  transformers, one sentence at a time, fp32, beam 4; each tier generated separately
             (encoder re-run, beam 4 as distilbart-cnn's own generation settings)
@@ -34,17 +42,20 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from .config import REPO_ROOT, SEED
 
 EVAL_MT = REPO_ROOT / "eval" / "data" / "mt"
+SUMMEVAL = REPO_ROOT / "eval" / "data" / "summaries" / "summeval-cnndm-100.jsonl"
 ENGLISH = REPO_ROOT / "tests" / "data" / "english.txt"
 TOKENS_PER_WORD = 1.15  # MT output tokens per source word (see the module docstring)
 GOALS = {"mt_output_tokens_per_s": 300, "end_to_end_s": 5.0, "rss_growth_mb": 50}
@@ -242,6 +253,83 @@ def tier_shortest(tier) -> int:
     return max(tier.min_new_tokens, tier.max_new_tokens // 3, 2)
 
 
+# ---- how real summaries copy ------------------------------------------------------------------
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+|[^\w\s]", text.lower())
+
+
+@lru_cache(maxsize=1)
+def copy_segments() -> tuple[tuple[tuple[int, float], ...], ...]:
+    """How BART's summaries of the 100 SummEval CNN/DailyMail articles (eval/data) copy: per
+    summary, left to right, its longest runs of two or more words found in the article, as
+    (length, where the run starts in the article / article length), and its other words as (1, -1)."""
+    if not SUMMEVAL.is_file():
+        return ()
+    out = []
+    for line in SUMMEVAL.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        article, summary = _words(row["article"]), _words(row["peers"]["bart"])
+        at = {}
+        for j, w in enumerate(article):
+            at.setdefault(w, []).append(j)
+        segments, i = [], 0
+        while i < len(summary):
+            best, where = 1, -1
+            for j in at.get(summary[i], ()):
+                n = 1
+                while i + n < len(summary) and j + n < len(article) and summary[i + n] == article[j + n]:
+                    n += 1
+                if n > best:
+                    best, where = n, j
+            segments.append((best, where / len(article)) if best >= 2 else (1, -1.0))
+            i += best
+        out.append(tuple(segments))
+    return tuple(out)
+
+
+def copying_tokens(source: list[int], n: int) -> list[int]:
+    """`n` summary tokens for an article of token ids `source`, copying from it the way real
+    summaries do (`copy_segments`, replayed in order: a run of k words copies k tokens from the
+    same relative place; other words are tokens drawn at random)."""
+    rng = random.Random(n)
+    body = source[1:-1] or source  # not the start and end tokens
+    out: list[int] = []
+    summaries = copy_segments() or (((1, -1.0),),)
+    while len(out) < n:
+        for summary in summaries:
+            for length, where in summary:
+                if where < 0:
+                    out.append(rng.randrange(max(source) + 1))
+                else:
+                    start = min(int(where * len(body)), max(0, len(body) - length))
+                    out.extend(body[start:start + length])
+            if len(out) >= n:
+                break
+    return out[:n]
+
+
+def draft_yield_on_real_summaries(tokenizer, lookup: int) -> float | None:
+    """Summary tokens settled per decoder call when the service's prompt-lookup drafts (`lookup`
+    tokens) meet BART's real summaries of the SummEval articles, in `tokenizer`'s tokens."""
+    from .summarize.seq2seq import _draft, _ngram_index
+
+    if not SUMMEVAL.is_file():
+        return None
+    tokens, calls = 0, 0
+    for line in SUMMEVAL.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        article = tokenizer(row["article"])["input_ids"]
+        summary = tokenizer(row["peers"]["bart"], add_special_tokens=False)["input_ids"]
+        index, i = _ngram_index(article), 0
+        while i < len(summary):
+            draft = _draft(index, article, summary[:i], lookup)
+            kept = next((k for k, t in enumerate(draft) if i + k >= len(summary) or t != summary[i + k]), len(draft))
+            i += kept + 1
+            calls += 1
+        tokens += len(summary)
+    return tokens / calls
+
+
 # ---- the two paths ------------------------------------------------------------------------------
 def run_baseline(mt_dir: Path, sum_dir: Path, sentences: list[str], tiers, config) -> dict:
     """transformers as a newcomer uses it: one sentence at a time, fp32, beam 4; each tier on its own."""
@@ -290,6 +378,9 @@ def run_service(pipe, text: str, sentences: list[str]) -> dict:
     lengths = [translator.n_tokens(s) for s in sentences]
     r.update(source_tokens=sum(lengths), output_tokens=sum(out_len(s) for s in sentences),
              summary_input_tokens=summarizer.n_tokens(result.translation.text))
+    if getattr(summarizer, "last_pass", None):
+        r["summary_pass"] = dict(summarizer.last_pass)
+        summarizer.last_pass = None
     return r
 
 
@@ -334,6 +425,9 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
             "small": small, "device": config.device, "threads": config.threads, "mt_beams": config.num_beams,
             "summary_beams": config.summary_beams, "mt_backend": config.mt_backend,
             "summary_backend": config.summary_backend, "mt_batch_tokens": config.mt_batch_tokens,
+            "summary_lookup": config.summary_lookup,
+            "summary_workload": ("tokens copied from the article the way BART's SummEval summaries copy"
+                                 if copy_segments() else "random tokens (eval/data/summaries missing)"),
             "mt_tokens_per_source_word": TOKENS_PER_WORD, "tier_tokens": {t.name: tier_len(t) for t in tiers},
             "tier_tokens_shortest": {t.name: tier_shortest(t) for t in tiers},
             "models": specs(small), "repeat": repeat, "articles": articles,
@@ -355,6 +449,7 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
         summarizer = _unwrap(pipe.summarizer("neural")[0])
         translator.fixed_lengths = out_len
         summarizer.fixed_lengths = tier_len
+        summarizer.fixed_tokens = copying_tokens if copy_segments() else None
         pipe.run(paras[0], engine="neural", source_lang="it")  # warm-up
         first_use = time.perf_counter() - t0
         runs = []
@@ -369,6 +464,13 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
             shortest = run_service(pipe, text, sentences)
         finally:
             summarizer.fixed_lengths = tier_len
+        # the worst case for the drafts: summaries that copy nothing from the article
+        log("service path: summaries that copy nothing")
+        copying, summarizer.fixed_tokens = summarizer.fixed_tokens, None
+        try:
+            no_copy = run_service(pipe, text, sentences)
+        finally:
+            summarizer.fixed_tokens = copying
     mid = sorted(runs, key=lambda r: r["end_to_end_s"])[len(runs) // 2]
     svc = dict(mid, **_rates(mid, len(sentences)))
     svc.update(backends={"mt": getattr(translator, "backend", translator.name),
@@ -376,7 +478,12 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
                engines={"mt": translator.name, "summarizer": summarizer.name},
                first_use_s=first_use, end_to_end_runs_s=[r["end_to_end_s"] for r in runs],
                end_to_end_shortest_tiers_s=shortest["end_to_end_s"], summarize_shortest_tiers_s=shortest["summarize_s"],
+               end_to_end_no_copy_s=no_copy["end_to_end_s"], summarize_no_copy_s=no_copy["summarize_s"],
                rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device))
+    if "summary_pass" in svc:
+        p = svc["summary_pass"]
+        real = draft_yield_on_real_summaries(summarizer.tokenizer, config.summary_lookup)
+        p.update(tokens_per_call=p["tokens"] / max(p["decoder_calls"], 1), tokens_per_call_real_summaries=real)
     report["paths"]["service"] = svc
 
     if articles:
@@ -495,6 +602,15 @@ def table(report: dict) -> str:
     out.append(f"tiers at their longest {s['tier_tokens']} tokens (above); at their shortest "
                f"{s['tier_tokens_shortest']}: summarize {svc['summarize_shortest_tiers_s']:.2f} s, "
                f"end to end {svc['end_to_end_shortest_tiers_s']:.2f} s")
+    out.append(f"summaries: {s['summary_workload']}")
+    if "summary_pass" in svc:
+        p = svc["summary_pass"]
+        real = p.get("tokens_per_call_real_summaries")
+        out.append(f"prompt-lookup drafts ({s['summary_lookup']} tokens): {p['tokens']} summary tokens in "
+                   f"{p['decoder_calls']} decoder calls ({p['tokens_per_call']:.2f} a call"
+                   + (f"; {real:.2f} on BART's real SummEval summaries" if real else "") + ")")
+    out.append(f"summaries that copy nothing (worst case): summarize {svc['summarize_no_copy_s']:.2f} s, "
+               f"end to end {svc['end_to_end_no_copy_s']:.2f} s")
     if base:
         out.append(f"baseline: MT {base['backends']['mt']}; summarizer {base['backends']['summarizer']}")
         out.append(f"peak RSS: the service path ran first ({svc['rss_before_mb']:.0f} MiB before loading); the "

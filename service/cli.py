@@ -34,6 +34,9 @@ def common_options() -> argparse.ArgumentParser:
                    help=f"how the summarizer runs (default {Config.summary_backend})")
     g.add_argument("--summary-beams", type=int,
                    help=f"summary beam size (default {Config.summary_beams}; 1: one greedy pass serves every tier)")
+    g.add_argument("--summary-lookup", type=int, metavar="N",
+                   help=f"draft tokens taken from the article per decoder call in the greedy pass (default "
+                        f"{Config.summary_lookup}; same text, fewer calls; 0: off)")
     g.add_argument("--mt-model", action="append", metavar="LANG=MODEL", default=[],
                    help="MT model (hub id or local directory) for a source language; repeatable")
     g.add_argument("--summarizer-model", help=f"summarization model (default {DEFAULT_SUMMARIZER})")
@@ -43,6 +46,12 @@ def common_options() -> argparse.ArgumentParser:
                    help="offline summarizer: tfidf (default) or minilm sentence embeddings (the 'offline' extra)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
+
+
+def _at_least(least: int, flag: str, value: int | None) -> int | None:
+    if value is not None and value < least:
+        raise BadInput(f"{flag} must be {least} or more, got {value}")
+    return value
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -61,6 +70,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         mt_backend=getattr(args, "mt_backend", None),
         summary_backend=getattr(args, "summary_backend", None),
         summary_beams=getattr(args, "summary_beams", None),
+        summary_lookup=_at_least(0, "--summary-lookup", getattr(args, "summary_lookup", None)),
         summarizer_model=getattr(args, "summarizer_model", None),
         max_chars=getattr(args, "max_chars", None),
         glossary=getattr(args, "glossary", None),

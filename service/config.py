@@ -55,6 +55,9 @@ class Config:
     summarizer_model: str = DEFAULT_SUMMARIZER
     num_beams: int = 4
     summary_beams: int = 1  # greedy: one decoder pass serves all four tiers (summarize/seq2seq.py)
+    # Prompt-lookup draft tokens per decoder call in that greedy pass (same text, fewer decoder
+    # calls: summarize/seq2seq.py, README "Speed"); 0 turns it off.
+    summary_lookup: int = 10
     # Padded source tokens per translation batch: small batches waste little on sentences that
     # finished early, and two of them decode at once on two cores (`briefs bench`, README "Speed").
     mt_batch_tokens: int = 384

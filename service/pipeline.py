@@ -306,7 +306,7 @@ class Pipeline:
 
         c = self.config
         return Seq2SeqSummarizer(c.summarizer_model, device=c.device, num_beams=c.summary_beams,
-                                 backend=c.summary_backend)
+                                 backend=c.summary_backend, lookup=c.summary_lookup)
 
     def _offline_translator(self, language: str) -> Translator:
         from .translate.apertium import ApertiumTranslator

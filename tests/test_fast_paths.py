@@ -23,6 +23,7 @@ import pytest
 from service import Pipeline
 from service.config import Config
 from service.summarize import load_tiers
+from service.summarize import seq2seq
 from service.summarize.seq2seq import Seq2SeqSummarizer
 from service.synthetic import build_bart
 from service.text import paragraphs, sentences
@@ -124,9 +125,12 @@ def stopping_bart(tmp_path_factory, corpus):
     return build_bart(tmp_path_factory.mktemp("models") / "bart-stops", corpus, bpe_vocab=1000, eos_bias=0.3)
 
 
+@pytest.mark.parametrize("lookup", [0, 6])
 @pytest.mark.parametrize("which", ["tiny_bart", "stopping_bart"])
-def test_one_greedy_pass_equals_one_pass_per_tier(request, which, english_text, seed_text):
-    summarizer = Seq2SeqSummarizer(str(request.getfixturevalue(which)), num_beams=1)
+def test_one_greedy_pass_equals_one_pass_per_tier(request, which, lookup, english_text, seed_text):
+    """With prompt-lookup drafts on (6) the shared pass is our own loop; the per-tier reference is
+    transformers' generate()."""
+    summarizer = Seq2SeqSummarizer(str(request.getfixturevalue(which)), num_beams=1, lookup=lookup)
     tiers = load_tiers(Config().prompts_dir)
     for text in (english_text, seed_text[:1500]):
         encoded = summarizer._encode(text)
@@ -145,6 +149,51 @@ def test_one_greedy_pass_honours_fixed_lengths(stopping_bart, english_text):
     assert out == [summarizer._generate(english_text, t, encoded) for t in tiers]
     ids = [summarizer.tokenizer(o, add_special_tokens=False)["input_ids"] for o in out]
     assert len(ids[0]) < len(ids[1]) and out[1].startswith(out[0])
+
+
+def _greedy_pass(summarizer, text, steps=80, hold=0):
+    hidden, mask, source = summarizer._encode(text)
+    watch = seq2seq._EndWatch(summarizer.model.generation_config.eos_token_id, hold_until=hold)
+    return summarizer._lookup_pass(hidden, mask, source, steps, watch)
+
+
+@pytest.mark.parametrize("wrong_at", [None, 0, 3])
+@pytest.mark.parametrize("hold", [0, 80])
+def test_drafts_change_the_number_of_decoder_calls_not_the_text(stopping_bart, english_text, monkeypatch,
+                                                                wrong_at, hold):
+    """Drafts that are the model's own greedy continuation are all kept (k + 1 tokens a call); a
+    draft wrong from position w on keeps w tokens plus the model's choice; the text never changes."""
+    plain = Seq2SeqSummarizer(str(stopping_bart), num_beams=1, lookup=0)
+    reference = _greedy_pass(plain, english_text, hold=hold)
+    assert plain.last_pass["decoder_calls"] == len(reference)
+    k = 6
+
+    def oracle(index, source, out, most):
+        draft = reference[len(out):len(out) + most]
+        if wrong_at is not None and wrong_at < len(draft):
+            draft[wrong_at] = (draft[wrong_at] + 1) % plain.model.config.vocab_size
+        return draft
+
+    monkeypatch.setattr(seq2seq, "_draft", oracle)
+    drafted = Seq2SeqSummarizer(str(stopping_bart), num_beams=1, lookup=k)
+    assert _greedy_pass(drafted, english_text, hold=hold) == reference
+    per_call = k + 1 if wrong_at is None else wrong_at + 1
+    assert drafted.last_pass["decoder_calls"] <= -(-len(reference) // per_call) + 1
+    if hold == 0:
+        assert reference[-1] == plain.model.generation_config.eos_token_id  # the end token stopped both
+
+
+def test_fixed_tokens_are_written_and_copied_runs_take_few_calls(tiny_bart, english_text):
+    """The bench's workload hook: the pass writes exactly the tokens asked for, and runs copied
+    from the article are settled several to a decoder call."""
+    from service.bench import copying_tokens
+
+    summarizer = Seq2SeqSummarizer(str(tiny_bart), num_beams=1, lookup=6)
+    summarizer.fixed_tokens = copying_tokens
+    hidden, mask, source = summarizer._encode(english_text)
+    out = _greedy_pass(summarizer, english_text, steps=120, hold=120)
+    assert out == copying_tokens(source, 120)
+    assert summarizer.last_pass["decoder_calls"] < 120 / 2
 
 
 def test_torch_int8_summarizer_close_to_fp32(tiny_bart, english_text):
@@ -229,6 +278,12 @@ def test_cli_backend_flags_reach_config():
     from service.cli import build_parser, config_from_args
 
     args = build_parser().parse_args(["run", "x.txt", "--mt-backend", "torch-int8", "--summary-backend", "torch",
-                                      "--summary-beams", "2"])
+                                      "--summary-beams", "2", "--summary-lookup", "0"])
     config = config_from_args(args)
     assert (config.mt_backend, config.summary_backend, config.summary_beams) == ("torch-int8", "torch", 2)
+    assert config.summary_lookup == 0 and Config().summary_lookup > 0
+
+
+def test_negative_summary_lookup_is_one_line_exit_2(cli, tmp_path):
+    code, out, err = cli("run", "-", "--summary-lookup", "-1", stdin="Buongiorno a tutti, questo è un articolo.".encode())
+    assert code == 2 and err.strip().count("\n") == 0 and "--summary-lookup" in err
