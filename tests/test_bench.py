@@ -39,6 +39,17 @@ def test_both_paths_translate_the_same_work(report):
     assert report["input"]["sentences"] == 22  # the seed article's
 
 
+def test_summaries_copy_like_real_ones_and_the_worst_case_is_reported(report):
+    svc = report["paths"]["service"]
+    assert "SummEval" in report["settings"]["summary_workload"]
+    drafted = svc["summary_pass"]
+    assert drafted["decoder_calls"] < drafted["tokens"]  # copied runs settle several tokens a call
+    assert drafted["tokens_per_call"] == pytest.approx(drafted["tokens"] / drafted["decoder_calls"], rel=0.01)
+    assert drafted["tokens_per_call_real_summaries"] > 1
+    assert svc["end_to_end_no_copy_s"] > 0 and svc["summarize_no_copy_s"] > 0
+    assert "copy nothing" in table(report)
+
+
 def test_rss_growth_check_covers_every_article(report):
     growth = report["rss_growth"]
     assert growth["articles"] == 12 and len(growth["rss_every_10_mb"]) == 1

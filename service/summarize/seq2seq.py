@@ -15,9 +15,9 @@ where the end token would have won, and each tier is the prefix up to its own fi
 check it) at the cost of the longest tier alone. `backend="torch-int8"` runs the model with torch
 dynamic int8 quantization.
 
-Prompt-lookup drafts (`lookup` > 0; the service's default is `Config.summary_lookup`): news summarizers copy whole runs of the article,
-so the shared pass guesses the next `lookup` tokens by finding the last 3, 2 or 1 tokens it wrote in
-the article and taking what follows them there, and checks the guess in the same decoder call that
+Prompt-lookup drafts (`lookup` > 0; the service's default is `Config.summary_lookup`): news
+summarizers copy whole runs of the article, so the shared pass guesses the next `lookup` tokens by
+finding the last 3, 2 or 1 tokens it wrote in the article and taking what follows them there, and checks the guess in the same decoder call that
 computes the next token: the model reads the draft in one batch, every drafted token that equals
 the model's own greedy choice is kept, and the first one that does not is replaced by that choice.
 The text is still the greedy text (the draft only decides how many tokens one decoder call can
