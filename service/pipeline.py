@@ -83,6 +83,7 @@ class Pipeline:
         self.config = config or Config()
         self.memory = memory
         self._engines: dict[tuple, object] = {}
+        self._notices: dict[tuple, list[str]] = {}  # engine key -> warnings every result from it carries
         self._glossary: Glossary | None = None
         self._lock = threading.RLock()
         from .models import set_threads
@@ -186,7 +187,8 @@ class Pipeline:
         if model is None:
             raise UnsupportedLanguage(language, "no MT model is configured for it")
         try:
-            return self._mt_engine(("marian", model), lambda: self._marian(model)), []
+            mt = self._mt_engine(("marian", model), lambda: self._marian(model))
+            return mt, list(self._notices.get(("marian", model), []))
         except EngineUnavailable as err:
             if engine == "neural":
                 raise
@@ -287,9 +289,8 @@ class Pipeline:
         if c.mt_backend == "ctranslate2":
             from .translate import ctranslate
 
-            if not ctranslate.available():
-                _log.warning("ctranslate2 is not installed (pip install 'briefs[fast]'); MT runs on torch")
-            else:
+            fallback = "ctranslate2 is not installed (pip install 'briefs[fast]')"
+            if ctranslate.available():
                 try:
                     return ctranslate.CTranslate2Translator(model, device=c.device, num_beams=c.num_beams,
                                                             batch_tokens=c.mt_batch_tokens, threads=c.threads,
@@ -297,7 +298,10 @@ class Pipeline:
                 except ModelUnavailable:
                     raise
                 except EngineUnavailable as err:
-                    _log.warning("%s; MT runs on torch", err)
+                    fallback = str(err)
+            notice = f"{fallback}; MT ran on the slower torch backend"
+            _log.warning(notice)
+            self._notices[("marian", model)] = [notice]
         return MarianTranslator(model, device=c.device, num_beams=c.num_beams, batch_tokens=c.mt_batch_tokens,
                                 quantize=c.mt_backend == "torch-int8")
 

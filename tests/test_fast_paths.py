@@ -249,13 +249,17 @@ def test_loading_ctranslate2_leaves_torch_threads_alone(tiny_marian, tmp_path):
     assert proc.stdout.split()[-1] == "2"
 
 
-def test_ctranslate2_missing_falls_back_to_torch(tiny_config, tmp_path, monkeypatch, caplog):
+def test_ctranslate2_missing_falls_back_to_torch(tiny_config, tmp_path, monkeypatch, caplog, seed_text):
     monkeypatch.setattr(ctranslate, "available", lambda: False)
-    engine = Pipeline(replace(tiny_config, mt_backend="ctranslate2", cache_dir=tmp_path)).translator("it")[0]
+    pipe = Pipeline(replace(tiny_config, mt_backend="ctranslate2", cache_dir=tmp_path))
+    engine = pipe.translator("it")[0]
     while hasattr(engine, "inner"):
         engine = engine.inner
     assert isinstance(engine, MarianTranslator) and engine.backend == "torch-fp32"
     assert "ctranslate2 is not installed" in caplog.text
+    for _ in range(2):  # every result says so, not only the first one that loaded the engine
+        result = pipe.run(seed_text[:400], tiers=["headline"])
+        assert any("ctranslate2 is not installed" in w and "torch" in w for w in result.warnings)
 
 
 def test_conversion_is_cached_per_model_and_quantization(tiny_marian, tmp_path, monkeypatch):
