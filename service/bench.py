@@ -53,9 +53,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import REPO_ROOT, SEED
+from .evaluate import DATA_DIR, SUMMEVAL, load_summaries
 
-EVAL_MT = REPO_ROOT / "eval" / "data" / "mt"
-SUMMEVAL = REPO_ROOT / "eval" / "data" / "summaries" / "summeval-cnndm-100.jsonl"
+EVAL_MT = DATA_DIR / "mt"
 ENGLISH = REPO_ROOT / "tests" / "data" / "english.txt"
 TOKENS_PER_WORD = 1.15  # MT output tokens per source word (see the module docstring)
 GOALS = {"mt_output_tokens_per_s": 300, "end_to_end_s": 5.0, "rss_growth_mb": 50}
@@ -202,6 +202,19 @@ class _PeakRSS:
 
 
 @contextmanager
+def _hooked(engine, **hooks):
+    """The engine's benchmark hooks (fixed_lengths, fixed_tokens) set for a while, then restored."""
+    saved = {name: getattr(engine, name) for name in hooks}
+    for name, value in hooks.items():
+        setattr(engine, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(engine, name, value)
+
+
+@contextmanager
 def _clock(into: dict, key: str):
     w, c = time.perf_counter(), time.process_time()
     yield
@@ -259,16 +272,21 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _bart_summaries() -> tuple[tuple[str, str], ...]:
+    """(article, BART's summary) of the SummEval articles in eval/data; none when it is missing."""
+    if not SUMMEVAL.is_file():
+        return ()
+    return tuple((item.article, item.peers["bart"]) for item in load_summaries(SUMMEVAL))
+
+
+@lru_cache(maxsize=1)
 def copy_segments() -> tuple[tuple[tuple[int, float], ...], ...]:
     """How BART's summaries of the 100 SummEval CNN/DailyMail articles (eval/data) copy: per
     summary, left to right, its longest runs of two or more words found in the article, as
     (length, where the run starts in the article / article length), and its other words as (1, -1)."""
-    if not SUMMEVAL.is_file():
-        return ()
     out = []
-    for line in SUMMEVAL.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        article, summary = _words(row["article"]), _words(row["peers"]["bart"])
+    for article_text, summary_text in _bart_summaries():
+        article, summary = _words(article_text), _words(summary_text)
         at = {}
         for j, w in enumerate(article):
             at.setdefault(w, []).append(j)
@@ -293,13 +311,14 @@ def copying_tokens(source: list[int], n: int) -> list[int]:
     same relative place; other words are tokens drawn at random)."""
     rng = random.Random(n)
     body = source[1:-1] or source  # not the start and end tokens
+    vocab = max(source) + 1
     out: list[int] = []
     summaries = copy_segments() or (((1, -1.0),),)
     while len(out) < n:
         for summary in summaries:
             for length, where in summary:
                 if where < 0:
-                    out.append(rng.randrange(max(source) + 1))
+                    out.append(rng.randrange(vocab))
                 else:
                     start = min(int(where * len(body)), max(0, len(body) - length))
                     out.extend(body[start:start + length])
@@ -313,13 +332,12 @@ def draft_yield_on_real_summaries(tokenizer, lookup: int) -> float | None:
     tokens) meet BART's real summaries of the SummEval articles, in `tokenizer`'s tokens."""
     from .summarize.seq2seq import _draft, _ngram_index
 
-    if not SUMMEVAL.is_file():
+    if not _bart_summaries():
         return None
     tokens, calls = 0, 0
-    for line in SUMMEVAL.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        article = tokenizer(row["article"])["input_ids"]
-        summary = tokenizer(row["peers"]["bart"], add_special_tokens=False)["input_ids"]
+    for article_text, summary_text in _bart_summaries():
+        article = tokenizer(article_text)["input_ids"]
+        summary = tokenizer(summary_text, add_special_tokens=False)["input_ids"]
         index, i = _ngram_index(article), 0
         while i < len(summary):
             draft = _draft(index, article, summary[:i], lookup)
@@ -393,6 +411,7 @@ def _rates(r: dict, sentences: int) -> dict:
 def run_bench(config, *, small: bool = False, repeat: int | None = None, articles: int | None = None,
               with_baseline: bool = True, log=lambda line: None) -> dict:
     """The report `briefs bench` prints (see the module docstring)."""
+    from .models import set_threads
     from .pipeline import Pipeline
     from .summarize import load_tiers
     from .text import clean, paragraphs, sentences as split
@@ -411,10 +430,7 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
     mt_dir, sum_dir = build_models(config.cache_dir, small, log)
     config = replace(config, engine="neural", mt_models={"it": str(mt_dir)}, mt_fallback=None,
                      summarizer_model=str(sum_dir), glossary=None)
-    if config.threads:
-        import torch
-
-        torch.set_num_threads(config.threads)
+    set_threads(config.threads)  # before _machine() reads the count
     text = clean(SEED.read_text(encoding="utf-8"), config.max_chars)
     paras = paragraphs(text)
     sentences = [s for p in paras for s in split(p)]
@@ -432,7 +448,7 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
             "tier_tokens_shortest": {t.name: tier_shortest(t) for t in tiers},
             "models": specs(small), "repeat": repeat, "articles": articles,
         },
-        "input": {"file": str(SEED.relative_to(SEED.parent.parent)), "words": len(text.split()),
+        "input": {"file": str(SEED.relative_to(REPO_ROOT)), "words": len(text.split()),
                   "paragraphs": len(paras), "sentences": len(sentences),
                   "fixed_output_tokens": sum(out_len(s) for s in sentences)},
         "paths": {},
@@ -459,18 +475,12 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
         # the other bound: every tier at the shortest length it allows (a CNN-trained BART stops
         # about as soon as it may; the longest lengths above are the worst case)
         log("service path: tiers at their shortest lengths")
-        summarizer.fixed_lengths = tier_shortest
-        try:
+        with _hooked(summarizer, fixed_lengths=tier_shortest):
             shortest = run_service(pipe, text, sentences)
-        finally:
-            summarizer.fixed_lengths = tier_len
         # the worst case for the drafts: summaries that copy nothing from the article
         log("service path: summaries that copy nothing")
-        copying, summarizer.fixed_tokens = summarizer.fixed_tokens, None
-        try:
+        with _hooked(summarizer, fixed_tokens=None):
             no_copy = run_service(pipe, text, sentences)
-        finally:
-            summarizer.fixed_tokens = copying
     mid = sorted(runs, key=lambda r: r["end_to_end_s"])[len(runs) // 2]
     svc = dict(mid, **_rates(mid, len(sentences)))
     svc.update(backends={"mt": getattr(translator, "backend", translator.name),
@@ -522,17 +532,14 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
 def _growth(pipe, summarizer, sentences: list[str], n: int, log) -> dict:
     """RSS after each of `n` consecutive articles, each a different draw of the seed's sentences
     (so caches keyed on text see new keys); tiers at most 32 tokens to keep the loop short."""
-    summarizer.fixed_lengths = lambda tier: min(tier_len(tier), 32)
     rng = random.Random(0)
     rss = []
     log(f"RSS growth check: {n} consecutive articles")
-    try:
+    with _hooked(summarizer, fixed_lengths=lambda tier: min(tier_len(tier), 32)):
         for k in range(n):
             picked = rng.sample(sentences, k=min(len(sentences), 4))
             pipe.run(" ".join(picked[:2]) + "\n\n" + " ".join(picked[2:]), engine="neural", source_lang="it")
             rss.append(rss_mb())
-    finally:
-        summarizer.fixed_lengths = tier_len
     settle = rss[min(len(rss) - 1, max(0, n // 10 - 1))]  # after the first tenth: caches and arenas warm
     return {"articles": n, "rss_first_mb": rss[0], "rss_settled_mb": settle, "rss_last_mb": rss[-1],
             "rss_max_mb": max(rss), "growth_mb": rss[-1] - settle,

@@ -30,7 +30,8 @@ from typing import Callable, Iterable
 
 from .config import REPO_ROOT
 from .errors import BadInput, EngineUnavailable
-from .text import paragraphs, sentences, word_count
+from .summarize.tiers import BULLET
+from .text import article_sentences, sentences, word_count
 
 EVAL_DIR = REPO_ROOT / "eval"
 DATA_DIR = EVAL_DIR / "data"
@@ -48,7 +49,6 @@ ROUGE_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": 
 # service.text.sentences; "nltk" is nltk.sent_tokenize and needs the punkt data installed.
 SPLITS = ("regex", "project", "nltk")
 _REGEX_SPLIT = re.compile(r"(?<=[.!?])\s+")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 # Figures published by the model authors for the neural defaults (not run here: no model hub).
 PUBLISHED_MT: dict[str, list[tuple[str, float]]] = {
@@ -65,7 +65,7 @@ def split_sentences(text: str, how: str = "regex") -> list[str]:
     """Sentences of `text` for ROUGE-Lsum; each line (a bullet item, say) is split on its own."""
     out: list[str] = []
     for line in text.splitlines():
-        line = _BULLET.sub("", line).strip()
+        line = BULLET.sub("", line).strip()
         if not line:
             continue
         if how == "regex":
@@ -123,8 +123,7 @@ class Rouge:
 
 def lead3(article: str) -> str:
     """The project's Lead-3 baseline: the first three sentences (service.text.sentences), one per line."""
-    found = [s for p in paragraphs(article) for s in sentences(p)]
-    return "\n".join(found[:3])
+    return "\n".join(article_sentences(article)[:3])
 
 
 # ---- summaries ---------------------------------------------------------------------------------
@@ -448,8 +447,9 @@ def evaluate_crosslingual(
             record["briefs"][tier.name] = {"via_translation": via.text, "direct": ref.text}
             record["scores"][tier.name] = _round(scores)
         english = result.translation.text
-        scores = rouge.score(lead3(english), [lead3(reference)])
-        accs["lead-3 (translation only)"].add(scores, word_count(lead3(english)))
+        lead = lead3(english)
+        scores = rouge.score(lead, [lead3(reference)])
+        accs["lead-3 (translation only)"].add(scores, word_count(lead))
         record["scores"]["lead-3 (translation only)"] = _round(scores)
         translations.append(english)
         refs_text.append(reference)

@@ -14,6 +14,9 @@ from pathlib import Path
 from .errors import ModelUnavailable
 
 _lock = threading.Lock()
+# What a snapshot of a model needs (config, safetensors weights, tokenizer files), for `pull` and
+# the CTranslate2 converter's snapshot lookup alike.
+MODEL_FILES = ["*.json", "*.safetensors", "*.spm", "*.txt", "*.model", "vocab*", "merges*"]
 
 
 def set_threads(threads: int | None) -> None:
@@ -92,10 +95,7 @@ def pull(model_ids: list[str]) -> list[str]:
     """Download models into the HF cache (HF_HOME) on a connected machine; returns local paths."""
     from huggingface_hub import snapshot_download
 
-    return [
-        snapshot_download(m, allow_patterns=["*.json", "*.safetensors", "*.spm", "*.txt", "*.model", "vocab*", "merges*"])
-        for m in model_ids
-    ]
+    return [snapshot_download(m, allow_patterns=MODEL_FILES) for m in model_ids]
 
 
 def load_seq2seq_int8(model_id: str):

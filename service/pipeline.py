@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from .config import Config
+from .config import ENGINES, Config
 from .detect import detect
 from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguage
 from .summarize import Summarizer, Tier, load_tiers
@@ -201,8 +201,8 @@ class Pipeline:
     # ---- stages ---------------------------------------------------------------------------------
     def _prepare(self, text: str, source_lang: str | None, engine: str) -> _Doc:
         t0 = time.perf_counter()
-        if engine not in ("auto", "neural", "offline"):
-            raise BadInput(f"unknown engine '{engine}' (use auto, neural or offline)")
+        if engine not in ENGINES:
+            raise BadInput(f"unknown engine '{engine}' (use {', '.join(ENGINES[:-1])} or {ENGINES[-1]})")
         text = clean(text, self.config.max_chars)
         paras = paragraphs(text)
         if source_lang:

@@ -123,6 +123,11 @@ def sentences(paragraph: str) -> list[str]:
     return out
 
 
+def article_sentences(text: str) -> list[str]:
+    """Every sentence of a text, paragraph after paragraph."""
+    return [s for p in paragraphs(text) for s in sentences(p)]
+
+
 def _may_end(text: str, start: int, dot: int, mark: str, next_char: str) -> bool:
     if not (next_char.isupper() or next_char.isdigit()):
         return False  # "... 3 feb. (askanews) – domani", lower case goes on

@@ -26,7 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .config import SEED
+from .config import ENGINES, SEED
 from .errors import BadInput, BriefsError
 
 AUTH_ENV = "BRIEFS_WEB_AUTH"
@@ -205,7 +205,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 with gr.Row():
                     source_lang = gr.Dropdown(languages, value="auto", label="Source language",
                                               allow_custom_value=True, elem_id="source-lang")
-                    engine = gr.Radio(["auto", "neural", "offline"], value=config.engine, label="Engine",
+                    engine = gr.Radio(list(ENGINES), value=config.engine, label="Engine",
                                       elem_id="engine",
                                       info="auto: neural models when available, else the offline engines")
                 tier_box = gr.CheckboxGroup([(_tier_label(t), t.name) for t in all_tiers.values()],

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import paragraphs, sentences, word_count
+from ..text import article_sentences, word_count
 from . import Progress
 from .tiers import _CLAUSE, Tier, clause_cut, fit_clause
 
@@ -147,7 +147,7 @@ class ExtractiveSummarizer:
 
     # ---- scoring --------------------------------------------------------------------------------
     def _analyse(self, text: str) -> _Article:
-        found = [s for p in paragraphs(text) for s in sentences(p)]
+        found = article_sentences(text)
         if found:
             found[0] = _DATELINE.sub("", found[0]).strip() or found[0]
         found = [s for s in found if word_count(s) > 0]

@@ -38,7 +38,7 @@ from dataclasses import replace
 from typing import Callable
 
 from ..models import load_seq2seq
-from ..text import paragraphs, sentences
+from ..text import article_sentences
 from . import Progress
 from .tiers import Tier
 
@@ -97,7 +97,7 @@ class Seq2SeqSummarizer:
         """Consecutive runs of whole sentences of at most `budget` tokens each, covering the text
         (a single sentence longer than that is cut between words)."""
         out, current, used = [], [], 0
-        for sentence in (s for p in paragraphs(text) for s in sentences(p)):
+        for sentence in article_sentences(text):
             for piece in self._fit_sentence(sentence, budget):
                 n = self.n_tokens(piece)
                 if current and used + n > budget:

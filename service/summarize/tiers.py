@@ -19,6 +19,8 @@ from ..text import sentences, word_count
 Shape = Literal["line", "sentence", "bullets", "paragraph"]
 _SHAPES = ("line", "sentence", "bullets", "paragraph")
 # Points where a sentence may be shortened and still read as a clause.
+# A bullet marker opening a line: "- ", "* ", "• ", "1. ", "2) ".
+BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s[–—-])\s+|\s+(?=(?:and|but|while|which|who|after|as|because|since|although|with)\s)")
 
 
@@ -81,7 +83,7 @@ class Tier:
 def bullet_items(text: str) -> list[str]:
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     if len(lines) > 1 or (lines and re.match(r"^[-*•]\s", lines[0])):
-        return [re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", l) for l in lines]
+        return [BULLET.sub("", l) for l in lines]
     return sentences(" ".join(lines)) if lines else []
 
 

@@ -43,7 +43,7 @@ def available() -> bool:
 def model_dir(model_id: str) -> Path:
     """The local directory holding `model_id`: itself, or its snapshot in the HF cache (fetched
     when the hub is reachable, as the torch engine would)."""
-    from ..models import _reason, check_local_path, hub_reachable
+    from ..models import MODEL_FILES, _reason, check_local_path, hub_reachable
 
     check_local_path(model_id)
     if Path(model_id).is_dir():
@@ -54,7 +54,7 @@ def model_dir(model_id: str) -> Path:
 
         return Path(snapshot_download(
             model_id, local_files_only=not hub_reachable(),
-            allow_patterns=["*.json", "*.safetensors", "*.spm", "*.txt", "*.model", "vocab*", "merges*"],
+            allow_patterns=MODEL_FILES,
         ))
     except Exception as err:  # noqa: BLE001 - hub errors, offline cache misses
         raise ModelUnavailable(model_id, _reason(err)) from err
