@@ -20,6 +20,7 @@ has duplicate ids; 2 the input file is unusable (missing, unreadable, not JSONL/
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import json
 import os
@@ -28,11 +29,11 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import BadInput, BriefsError
+from .errors import BadInput, BriefsError, EngineUnavailable
 
 DOC_SUFFIXES = (".txt", ".md", ".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -116,9 +117,11 @@ class Source:
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
+    """The first `size` bytes of a file, after a UTF-8 byte order mark if it has one."""
     try:
         with open(path, "rb") as fh:
-            return fh.read(size)
+            data = fh.read(size)
+        return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
     except OSError as err:
         raise BadInput(f"cannot read {path}: {err.strerror or err}") from None
 
@@ -596,10 +599,12 @@ def _glossary_fingerprint(config) -> str:
     glossary must not bring back translations remembered under the old one."""
     import hashlib
 
+    from .translate.glossary import Glossary
+
     digest = hashlib.sha256()
-    for path in (Path(config.prompts_dir) / "glossary.tsv", config.glossary):
-        if path and Path(path).is_file():
-            digest.update(Path(path).read_bytes())
+    for path in Glossary.sources(config.glossary, config.prompts_dir):
+        if path and path.is_file():
+            digest.update(path.read_bytes())
         digest.update(b"\0")
     return "glossary=" + digest.hexdigest()[:12]
 
@@ -926,8 +931,6 @@ def _probe(address: str, timeout: float = 10.0) -> None:
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
     except OSError as err:
-        from .errors import EngineUnavailable
-
         raise EngineUnavailable(f"no Ray cluster answers at {address} ({err.strerror or err})") from None
 
 
@@ -964,8 +967,6 @@ def _ray_init(options: JobOptions):
         import ray
         import ray.data  # noqa: F401
     except ImportError as err:
-        from .errors import EngineUnavailable
-
         raise EngineUnavailable(f"the ray runner needs Ray Data ({err}); pip install 'briefs[ray]'") from None
 
     started = not ray.is_initialized()
@@ -976,8 +977,6 @@ def _ray_init(options: JobOptions):
             try:
                 ray.init(address=options.ray_address, **quiet)
             except (ConnectionError, RuntimeError, ValueError) as err:
-                from .errors import EngineUnavailable
-
                 raise EngineUnavailable(f"cannot use the Ray cluster at {options.ray_address}: {err}") from None
         else:  # a local Ray sized to the job, with a small object store and no dashboard
             cpus = max(os.cpu_count() or 1, int(options.concurrency * options.cpus_per_worker + 0.999))
@@ -1011,7 +1010,7 @@ class _RayWorker:
             except (OSError, sqlite3.Error) as err:  # e.g. a node that cannot reach the driver's disk
                 print(f"briefs: warning: translation memory {spec.memory_path} unusable here ({err}); "
                       "going on without it", file=sys.stderr)
-                spec = JobSpec(spec.config, spec.tiers, spec.engine, spec.source_lang, None)
+                spec = replace(spec, memory_path=None)
         self.worker = Worker(spec)
 
     def __call__(self, batch: dict) -> dict:
@@ -1072,9 +1071,9 @@ def main(args: argparse.Namespace) -> int:
         raise BadInput("--batch-size and --concurrency must be at least 1")
     if args.ray_address and args.runner != "ray":
         raise BadInput("--ray-address needs --runner ray")
-    tiers = [] if args.no_briefs else None
+    tiers = [] if args.no_briefs else None  # None: the config's tiers
     if not args.no_briefs and config.tiers is not None:
-        tiers = [t.name for t in load_tiers(config.prompts_dir, config.tiers)]  # unknown tier: exit 2 now
+        load_tiers(config.prompts_dir, config.tiers)  # an unknown tier: exit 2 now, not per document
     source = open_source(args.input, args.format, id_field=args.id_field, text_field=args.text_field,
                          max_chars=config.max_chars)
     memory = None if args.no_memory else os.path.abspath(args.memory or f"{args.output}.tm.sqlite")

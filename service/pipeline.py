@@ -84,7 +84,7 @@ class Pipeline:
         self.memory = memory
         self._engines: dict[tuple, object] = {}
         self._notices: dict[tuple, list[str]] = {}  # engine key -> warnings every result from it carries
-        self._glossary: Glossary | None = None
+        self._glossary: Glossary | BadInput | None = None
         self._lock = threading.RLock()
         from .models import set_threads
 
@@ -274,7 +274,8 @@ class Pipeline:
         in front of both, so remembered sentences are the glossary's final English."""
 
         def make() -> Translator:
-            made: Translator = GlossaryTranslator(factory(), self.glossary())
+            glossary = self.glossary()  # a bad glossary file fails before any model loads
+            made: Translator = GlossaryTranslator(factory(), glossary)
             return self.memory(made) if self.memory is not None else made
 
         return self._engine(key, make)
@@ -320,11 +321,18 @@ class Pipeline:
         return self._mt_engine(("apertium", language), lambda: ApertiumTranslator(language, glossary=self.glossary()))
 
     def glossary(self) -> Glossary:
-        """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput)."""
+        """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput,
+        remembered like an unavailable engine, so a batch does not read it again per document)."""
         with self._lock:
             if self._glossary is None:
-                self._glossary = Glossary.default(self.config.glossary, self.config.prompts_dir)
-            return self._glossary
+                try:
+                    self._glossary = Glossary.default(self.config.glossary, self.config.prompts_dir)
+                except BadInput as err:
+                    self._glossary = err
+            found = self._glossary
+        if isinstance(found, BadInput):
+            raise found
+        return found
 
     def _extractive(self) -> Summarizer:
         from .summarize.extractive import ExtractiveSummarizer

@@ -81,8 +81,13 @@ class Glossary:
     @classmethod
     def default(cls, user: Path | str | None = None, prompts_dir: Path | str = PROMPTS_DIR) -> "Glossary":
         """prompts/glossary.tsv (when present) and then the user's glossary."""
+        return cls.load(*cls.sources(user, prompts_dir))
+
+    @staticmethod
+    def sources(user: Path | str | None = None, prompts_dir: Path | str = PROMPTS_DIR) -> tuple[Path | None, Path | None]:
+        """The files `default` reads, in order: the shipped glossary (None when absent), the user's."""
         shipped = Path(prompts_dir) / "glossary.tsv"
-        return cls.load(shipped if shipped.is_file() else None, user)
+        return (shipped if shipped.is_file() else None), (Path(user) if user else None)
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         """Non-overlapping (start, end, entry) matches in `text`, left to right, longest first."""
