@@ -148,6 +148,22 @@ def test_user_glossary_protects_names_in_offline_mode(tmp_path, seed_text):
     assert "Johann Wadephul" in english
 
 
+def test_bad_glossary_fails_every_document_alike_and_is_read_once(tmp_path, tiny_config, seed_text, monkeypatch):
+    """In run_many (a batch) every document gets the same one-line error; the file is read once
+    and no translation model is built for a job that cannot run."""
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Cina\tChina\textra column\n", encoding="utf-8")
+    reads = []
+    real = Glossary.default.__func__
+    monkeypatch.setattr(Glossary, "default", classmethod(lambda cls, *a: reads.append(a) or real(cls, *a)))
+    pipe = Pipeline(tiny_config.with_(glossary=bad))
+    made = []
+    monkeypatch.setattr(pipe, "_marian", lambda model: made.append(model))
+    out = pipe.run_many([seed_text[:300], seed_text[300:700]], tiers=[])
+    assert all(isinstance(r, BadInput) and "bad.tsv, line 1" in str(r) for r in out)
+    assert len(reads) == 1 and made == []
+
+
 def test_bad_glossary_is_bad_input(tmp_path, cli):
     bad = tmp_path / "bad.tsv"
     bad.write_text("Cina\tChina\textra column\n", encoding="utf-8")
