@@ -7,6 +7,7 @@ are not the point.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
@@ -417,6 +418,19 @@ def test_ray_runner_gives_the_same_results_as_the_local_runner(tmp_path, tiny_co
     again, _ = job(tiny_config, src, tmp_path / "ray.jsonl", batch_size=1, runner="ray", concurrency=2)
     assert (again.ok, again.skipped) == (0, 11)
     assert len(read_output(tmp_path / "ray.jsonl")) == 11
+
+
+@pytest.mark.parametrize("name", ["in.jsonl", "in.data"])  # by its suffix, and by its content
+def test_jsonl_saved_with_a_byte_order_mark_is_read(tmp_path, name):
+    """Windows editors save UTF-8 with a BOM; the file is still JSONL and every item is read."""
+    src = tmp_path / name
+    rows = [{"id": f"d{n}", "text": italian(n)} for n in range(3)]
+    src.write_bytes(codecs.BOM_UTF8 + "".join(json.dumps(r) + "\n" for r in rows).encode("utf-8"))
+    source = open_source(src)
+    assert source.kind == "jsonl"
+    source.check()
+    items = list(source.items())
+    assert [(i.id, i.text, i.error) for i in items] == [(r["id"], r["text"], None) for r in rows]
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "dir"])
