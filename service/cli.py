@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import BACKENDS, SUMMARY_BACKENDS, DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, Config
+from .config import BACKENDS, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, EXTRACTIVES, SUMMARY_BACKENDS, Config
 from .errors import BadInput, BriefsError
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
@@ -26,7 +26,7 @@ def common_options() -> argparse.ArgumentParser:
     g.add_argument("--engine", choices=ENGINES, help="auto (default): neural when its weights load, else offline")
     g.add_argument("--device", help="cpu (default) or cuda")
     g.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
-    g.add_argument("--beams", type=int, dest="num_beams", help="MT beam size (default 4)")
+    g.add_argument("--beams", type=int, dest="num_beams", help=f"MT beam size (default {Config.num_beams})")
     g.add_argument("--mt-backend", choices=BACKENDS,
                    help=f"how MT runs (default {Config.mt_backend}): ctranslate2 = CTranslate2 int8 (the 'fast' "
                         "extra; torch when missing), torch-int8 = torch dynamic int8, torch = fp32")
@@ -40,10 +40,11 @@ def common_options() -> argparse.ArgumentParser:
     g.add_argument("--mt-model", action="append", metavar="LANG=MODEL", default=[],
                    help="MT model (hub id or local directory) for a source language; repeatable")
     g.add_argument("--summarizer-model", help=f"summarization model (default {DEFAULT_SUMMARIZER})")
-    g.add_argument("--max-chars", type=int, help="largest accepted input, in characters (default 200000)")
+    g.add_argument("--max-chars", type=int, help=f"largest accepted input, in characters (default {Config.max_chars})")
     g.add_argument("--glossary", type=Path, help="extra glossary TSV (source<TAB>English), applied to every engine")
-    g.add_argument("--extractive", choices=("tfidf", "minilm"),
-                   help="offline summarizer: tfidf (default) or minilm sentence embeddings (the 'offline' extra)")
+    g.add_argument("--extractive", choices=EXTRACTIVES,
+                   help=f"offline summarizer (default {Config.extractive}): tfidf, or minilm sentence embeddings "
+                        "(the 'offline' extra)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
@@ -106,7 +107,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_models_pull(args: argparse.Namespace) -> int:
     from .models import pull
 
-    models = args.models or sorted({*DEFAULT_MT_MODELS.values(), DEFAULT_MT_FALLBACK, DEFAULT_SUMMARIZER})
+    config = config_from_args(args)  # the defaults, or the models --mt-model / --summarizer-model name
+    models = args.models or sorted({*config.mt_models.values(), *filter(None, [config.mt_fallback]),
+                                    config.summarizer_model})
     for model, path in zip(models, pull(models)):
         print(f"{model}\t{path}")
     return 0
@@ -126,8 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="manage model weights")
     msub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
-    pull = msub.add_parser("pull", parents=[common], help="download the default models (needs the model hub)")
-    pull.add_argument("models", nargs="*", help="hub ids (default: every default model)")
+    pull = msub.add_parser("pull", parents=[common], help="download the models (needs the model hub)")
+    pull.add_argument("models", nargs="*",
+                      help="hub ids (default: every configured model: the defaults, changed by --mt-model and "
+                           "--summarizer-model)")
     pull.set_defaults(func=cmd_models_pull)
 
     for name in SHELLS:

@@ -18,6 +18,8 @@ ENGINES: tuple[str, ...] = ("auto", "neural", "offline")
 Backend = Literal["torch", "torch-int8", "ctranslate2"]
 BACKENDS: tuple[str, ...] = ("torch", "torch-int8", "ctranslate2")
 SUMMARY_BACKENDS: tuple[str, ...] = ("torch", "torch-int8")
+# The offline summarizer's sentence centrality: TF-IDF, or MiniLM embeddings (the `offline` extra).
+EXTRACTIVES: tuple[str, ...] = ("tfidf", "minilm")
 
 
 def default_cache_dir() -> Path:

@@ -91,3 +91,19 @@ def test_source_lang_override(cli, tiny_model_args):
     code, out, err = cli("run", "-", "--source-lang", "it", "--tiers", "headline", "--json", *tiny_model_args, stdin="Ciao a tutti.".encode())
     assert code == 0, err
     assert json.loads(out)["source"]["language"] == "it"
+
+
+def test_models_pull_fetches_the_configured_models(monkeypatch, capsys):
+    """`briefs models pull` downloads the defaults, or what --mt-model / --summarizer-model name."""
+    import service.models
+    from service.cli import main
+    from service.config import DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER
+
+    asked = []
+    monkeypatch.setattr(service.models, "pull", lambda ids: asked.append(list(ids)) or [f"/cache/{m}" for m in ids])
+    assert main(["models", "pull"]) == 0
+    assert set(asked[-1]) == {*DEFAULT_MT_MODELS.values(), DEFAULT_MT_FALLBACK, DEFAULT_SUMMARIZER}
+    assert main(["models", "pull", "--summarizer-model", "acme/sum", "--mt-model", "it=acme/it-en"]) == 0
+    assert "acme/sum" in asked[-1] and "acme/it-en" in asked[-1]
+    assert DEFAULT_SUMMARIZER not in asked[-1] and DEFAULT_MT_MODELS["it"] not in asked[-1]
+    assert "acme/sum\t/cache/acme/sum" in capsys.readouterr().out

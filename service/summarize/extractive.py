@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..config import EXTRACTIVES
 from ..text import article_sentences, word_count
 from . import Progress
 from .tiers import _CLAUSE, Tier, clause_cut, fit_clause
 
-VARIANTS = ("tfidf", "minilm")
+VARIANTS = EXTRACTIVES
 # Datelines and bylines that open wire copy: "Washington, 3 feb. (askanews) –", "(CNN)".
 _DATELINE = re.compile(r"^(?:[^()\n]{0,80}?\((?:[A-Za-z][\w .'-]{1,30})\)\s*[-–—:]+\s*|\((?:CNN|AP|AFP|Reuters)\)\s*)")
 
