@@ -49,7 +49,7 @@ _MARKS = re.compile(r"(?<![\w\\])[*#@]+(?=\w)")
 
 
 class ApertiumTranslator:
-    languages = ("it",)
+    languages = tuple(PIVOTS)
 
     def __init__(
         self,
@@ -139,7 +139,7 @@ class ApertiumTranslator:
                         kinds[word].add("ant")
                     elif "<np>" in r:  # places, organisations, acronyms: "Europa", "URSS"
                         kinds[word].add("loc")
-                    elif "<np>" not in r and i == 0:
+                    elif i == 0:
                         kinds[word].add("common")
         if self._analysers[0] is None:  # no analyser: every capitalised word counts as unknown
             for k in kinds.values():
