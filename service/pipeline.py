@@ -61,6 +61,13 @@ class Result:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Result":
+        """The Result `to_dict` gave (e.g. back from the web API)."""
+        return cls(source=Source(**d["source"]), translation=Translation(**d["translation"]),
+                   briefs=[Brief(**b) for b in d["briefs"]], warnings=list(d["warnings"]),
+                   timings_ms=dict(d["timings_ms"]))
+
 
 @dataclass
 class _Doc:

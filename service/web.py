@@ -326,7 +326,7 @@ def _meta(result: dict) -> str:
 
 def _write_downloads(outdir: Path, result: dict) -> tuple[Path, Path]:
     """result.md and result.json for the download buttons; files older than an hour are removed."""
-    from .pipeline import Brief, Result, Source, Translation
+    from .pipeline import Result
     from .render import markdown
 
     cutoff = time.time() - 3600
@@ -338,14 +338,7 @@ def _write_downloads(outdir: Path, result: dict) -> tuple[Path, Path]:
             pass
     folder = outdir / uuid.uuid4().hex[:12]
     folder.mkdir()
-    typed = Result(
-        source=Source(**result["source"]),
-        translation=Translation(**result["translation"]),
-        briefs=[Brief(**b) for b in result["briefs"]],
-        warnings=list(result["warnings"]),
-        timings_ms=dict(result["timings_ms"]),
-    )
     md_path, json_path = folder / "briefing.md", folder / "briefing.json"
-    md_path.write_text(markdown(typed), encoding="utf-8")
+    md_path.write_text(markdown(Result.from_dict(result)), encoding="utf-8")
     json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return md_path, json_path

@@ -1,10 +1,12 @@
 """The whole pipeline through the production loading code, on tiny random-weight models."""
 
+import json
 from dataclasses import replace
 
 import pytest
 
 from service import Config, Pipeline
+from service.pipeline import Result
 from service.errors import BadInput, ModelUnavailable, UnsupportedLanguage
 from service.summarize.seq2seq import Seq2SeqSummarizer
 from service.summarize.tiers import load_tiers
@@ -31,6 +33,7 @@ def test_result_contract(seed_result, seed_text, tiny_marian, tiny_bart):
         assert set(b) == {"tier", "text", "words", "engine"}
         assert b["engine"] == f"seq2seq:{tiny_bart}" and b["words"] == word_count(b["text"])
     assert set(d["timings_ms"]) == {"detect", "translate", "summarize"}
+    assert Result.from_dict(json.loads(json.dumps(d))) == seed_result  # what the web API returns reads back
 
 
 def test_briefs_within_tier_limits(seed_result):
