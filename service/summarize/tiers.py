@@ -70,13 +70,14 @@ class Tier:
         kept: list[str] = []
         budget = self.max_words
         for item in items[: self.max_items]:
-            if word_count(item) > budget:
+            words = word_count(item)
+            if words > budget:
                 shortened = fit_clause(item, budget) if len(kept) < self.min_items else ""
                 if shortened:
                     kept.append(shortened)
                 break
             kept.append(item)
-            budget -= word_count(item)
+            budget -= words
         return "\n".join(f"- {k}" for k in kept)
 
 
@@ -115,9 +116,10 @@ def clause_cut(sentence: str, max_words: int) -> str:
     best = ""
     for m in _CLAUSE.finditer(sentence):
         prefix = sentence[: m.start()].rstrip()
-        if word_count(prefix) > max_words:
+        words = word_count(prefix)
+        if words > max_words:
             break
-        if word_count(prefix) >= max(3, max_words // 3):
+        if words >= max(3, max_words // 3):
             best = prefix
     return best
 
