@@ -1,0 +1,35 @@
+"""Numbers, amounts, percentages and dates read alike from Italian and English (service/numbers.py)."""
+
+from service.numbers import englishify, quantities
+
+
+def values(text, lang):
+    return [(q.kind, q.value) for q in quantities(text, lang)]
+
+
+def test_italian_and_english_forms_give_the_same_values():
+    it = "Il 4 febbraio 50 nazioni, 1,2 miliardi di euro, 15mila persone, 2.200.112 abitanti, il 3,5% e 10 miliardi di dollari."
+    en = "On 4 February 50 nations, 1.2 billion euros, 15,000 people, 2,200,112 inhabitants, 3.5% and $10bn."
+    assert values(it, "it") == values(en, "en") == [
+        ("date", (2, 4)), ("number", 50.0), ("money", 1.2e9), ("number", 15000.0),
+        ("number", 2200112.0), ("percent", 3.5), ("money", 1e10),
+    ]
+
+
+def test_dates_years_and_currencies():
+    qs = quantities("Washington, 3 feb. (askanews) - nel 2026 costa 5 €", "it")
+    assert [(q.kind, q.value, q.unit) for q in qs] == [("date", (2, 3), None), ("year", 2026.0, None), ("money", 5.0, "EUR")]
+    assert values("February 3, 2026 and 2026-02-03", "en") == [("date", (2, 3)), ("year", 2026.0), ("date", (2, 3)), ("year", 2026.0)]
+
+
+def test_a_changed_digit_or_scale_changes_the_value():
+    assert values("2.200.112", "it") != values("2,200,12", "en")
+    assert values("1,2 miliardi", "it") != values("1.2 million", "en")
+
+
+def test_englishify_rewrites_italian_forms_and_leaves_english_alone():
+    assert englishify("cost 15mila crowns, 1,2 miliardi euro, 2.200.112 people, 3,5 percent, 3 feb. (askanews)") == (
+        "cost 15,000 crowns, 1.2 billion euro, 2,200,112 people, 3.5 percent, 3 February (askanews)"
+    )
+    english = "On 4 February 1,500 people paid $3.5 billion, 12.5% more than 1,234,567 in 2025."
+    assert englishify(english) == english
