@@ -53,7 +53,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import REPO_ROOT, SEED
-from .evaluate import DATA_DIR, SUMMEVAL, load_summaries
+from .evaluate.data import DATA_DIR, SUMMEVAL, load_summaries
 
 EVAL_MT = DATA_DIR / "mt"
 ENGLISH = REPO_ROOT / "tests" / "data" / "english.txt"
@@ -79,7 +79,7 @@ def register(subparsers, common) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from .cli import config_from_args
+    from .options import config_from_args
 
     config = config_from_args(args)
     report = run_bench(config, small=args.small, repeat=args.repeat, articles=args.articles,

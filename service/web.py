@@ -66,7 +66,7 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from .cli import config_from_args
+    from .options import config_from_args
     from .pipeline import Pipeline
 
     auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
