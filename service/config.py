@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "seeds" / "000_48b0761d22084af5.txt"  # the sample article (web example, bench input)
-PROMPTS_DIR = Path(os.environ.get("BRIEFS_PROMPTS", REPO_ROOT / "prompts"))
+
+
+def default_prompts_dir() -> Path:
+    """The prompts (tier definitions, glossary): $BRIEFS_PROMPTS when set, else those shipped inside
+    the installed package (package data, read with importlib.resources), else the checkout's prompts/."""
+    if os.environ.get("BRIEFS_PROMPTS"):
+        return Path(os.environ["BRIEFS_PROMPTS"])
+    shipped = resources.files(__package__) / "prompts"
+    if shipped.is_dir():  # an installed wheel: <package>/prompts (pyproject.toml, package-dir)
+        return Path(str(shipped))
+    return REPO_ROOT / "prompts"
+
+
+PROMPTS_DIR = default_prompts_dir()
 
 Engine = Literal["auto", "neural", "offline"]
 ENGINES: tuple[str, ...] = ("auto", "neural", "offline")

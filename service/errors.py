@@ -22,9 +22,20 @@ class UnsupportedLanguage(BadInput):
 
 
 class EngineUnavailable(BriefsError):
-    """A model or engine the request needs cannot be loaded or run."""
+    """A model or engine the request needs cannot be loaded or run.
+
+    `what`: what cannot be used and why, one clause (a fallback's warning quotes it); `advice`: what
+    the user can do about it. The message is both, joined with "; "."""
 
     exit_code = 3
+
+    def __init__(self, what: str, advice: str = ""):
+        self.what = what
+        self.advice = advice
+        super().__init__(f"{what}; {advice}" if advice else what)
+
+    def __reduce__(self):
+        return type(self), (self.what, self.advice)
 
 
 class ModelUnavailable(EngineUnavailable):
@@ -32,6 +43,9 @@ class ModelUnavailable(EngineUnavailable):
         self.model = model
         self.reason = reason
         super().__init__(
-            f"model {model} cannot be loaded ({reason}); on a connected machine run "
-            f"`briefs models pull` (or pass a local model directory), or use `--engine offline`"
+            f"model {model} cannot be loaded ({reason})",
+            "on a connected machine run `briefs models pull` (or pass a local model directory), or use `--engine offline`",
         )
+
+    def __reduce__(self):
+        return type(self), (self.model, self.reason)

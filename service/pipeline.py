@@ -6,12 +6,12 @@ stage. Engines (and so models) are created lazily, once per Pipeline, and models
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
+from . import engines
 from .config import ENGINES, Config
 from .detect import detect
 from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguage
@@ -19,8 +19,6 @@ from .summarize import Summarizer, Tier, load_tiers
 from .text import clean, paragraphs, sentences, word_count
 from .translate import IdentityTranslator, Translator
 from .translate.glossary import Glossary, GlossaryTranslator
-
-_log = logging.getLogger("briefs")
 
 # progress(stage, done, total): stage is "detect", "translate" (sentences) or "summarize" (tiers)
 Progress = Callable[[str, int, int], None]
@@ -175,13 +173,14 @@ class Pipeline:
         """The summarizer for `engine` and the warnings its choice produced."""
         engine = engine or self.config.engine
         if engine == "offline":
-            return self._engine(("extractive",), self._extractive), []
+            return self._summarizer("offline"), []
         try:
-            return self._engine(("seq2seq", self.config.summarizer_model), self._seq2seq), []
+            return self._summarizer("neural"), []
         except EngineUnavailable as err:
             if engine == "neural":
                 raise
-            return self._engine(("extractive",), self._extractive), [f"summarization {err.args[0].split(';')[0]}; used extractive"]
+            fallback = self._summarizer("offline")
+            return fallback, [f"summarization {err.what}; used {fallback.name}"]
 
     def translator(self, language: str, engine: str | None = None) -> tuple[Translator, list[str]]:
         """The translator routing picks for `language` and the warnings its choice produced."""
@@ -189,21 +188,17 @@ class Pipeline:
         if language == "en":
             return IdentityTranslator(), []
         if engine == "offline":
-            return self._offline_translator(language), []
-        model = self.config.mt_model_for(language)
-        if model is None:
-            raise UnsupportedLanguage(language, "no MT model is configured for it")
+            return self._translator("offline", language)
         try:
-            mt = self._mt_engine(("marian", model), lambda: self._marian(model))
-            return mt, list(self._notices.get(("marian", model), []))
+            return self._translator("neural", language)
         except EngineUnavailable as err:
             if engine == "neural":
                 raise
             try:
-                fallback = self._offline_translator(language)
+                fallback, notices = self._translator("offline", language)
             except BriefsError:
                 raise err from None
-            return fallback, [f"neural MT {err.args[0].split(';')[0]}; used {fallback.name}"]
+            return fallback, [f"neural MT {err.what}; used {fallback.name}", *notices]
 
     # ---- stages ---------------------------------------------------------------------------------
     def _prepare(self, text: str, source_lang: str | None, engine: str) -> _Doc:
@@ -282,50 +277,35 @@ class Pipeline:
 
         def make() -> Translator:
             glossary = self.glossary()  # a bad glossary file fails before any model loads
-            made: Translator = GlossaryTranslator(factory(), glossary)
+            engine = factory(glossary)
+            self._notices[key] = list(getattr(engine, "notices", []))
+            made: Translator = GlossaryTranslator(engine, glossary)
             return self.memory(made) if self.memory is not None else made
 
         return self._engine(key, make)
 
-    def _marian(self, model: str) -> Translator:
-        """The Marian engine on `config.mt_backend`. CTranslate2 falls back to torch when it is not
-        installed or cannot convert the model (a missing model is still ModelUnavailable)."""
-        from .errors import ModelUnavailable
-        from .translate.marian import MarianTranslator
+    def _translator(self, family: str, language: str) -> tuple[Translator, list[str]]:
+        """The first registered translator of `family` that serves `language` (made once), and the
+        notices its results carry."""
+        reasons = []
+        for name, cls in engines.of_family(engines.TRANSLATORS, family):
+            reason = cls.unsupported(self.config, language)
+            if reason is not None:
+                reasons.append(reason)
+                continue
+            instance = getattr(cls, "instance_key", None)
+            key = (name, instance(self.config, language) if instance else language)
+            made = self._mt_engine(key, lambda glossary: cls.from_config(self.config, language, glossary))
+            return made, list(self._notices.get(key, []))
+        raise UnsupportedLanguage(language, "; ".join(reasons) or f"no {family} translator is registered")
 
-        c = self.config
-        if c.mt_backend == "ctranslate2":
-            from .translate import ctranslate
-
-            fallback = "ctranslate2 is not installed (pip install 'briefs[fast]')"
-            if ctranslate.available():
-                try:
-                    return ctranslate.CTranslate2Translator(model, device=c.device, num_beams=c.num_beams,
-                                                            batch_tokens=c.mt_batch_tokens, threads=c.threads,
-                                                            cache_dir=c.cache_dir)
-                except ModelUnavailable:
-                    raise
-                except EngineUnavailable as err:
-                    fallback = str(err)
-            notice = f"{fallback}; MT ran on the slower torch backend"
-            _log.warning(notice)
-            self._notices[("marian", model)] = [notice]
-        return MarianTranslator(model, device=c.device, num_beams=c.num_beams, batch_tokens=c.mt_batch_tokens,
-                                quantize=c.mt_backend == "torch-int8")
-
-    def _seq2seq(self) -> Summarizer:
-        from .summarize.seq2seq import Seq2SeqSummarizer
-
-        c = self.config
-        return Seq2SeqSummarizer(c.summarizer_model, device=c.device, num_beams=c.summary_beams,
-                                 backend=c.summary_backend, lookup=c.summary_lookup)
-
-    def _offline_translator(self, language: str) -> Translator:
-        from .translate.apertium import ApertiumTranslator
-
-        if language not in ApertiumTranslator.languages:
-            raise UnsupportedLanguage(language, f"the offline engine translates only {', '.join(ApertiumTranslator.languages)}")
-        return self._mt_engine(("apertium", language), lambda: ApertiumTranslator(language, glossary=self.glossary()))
+    def _summarizer(self, family: str) -> Summarizer:
+        """The first registered summarizer of `family`, made once."""
+        found = engines.of_family(engines.SUMMARIZERS, family)
+        if not found:
+            raise EngineUnavailable(f"no {family} summarizer is registered")
+        name, cls = found[0]
+        return self._engine((name,), lambda: cls.from_config(self.config))
 
     def glossary(self) -> Glossary:
         """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput,
@@ -340,11 +320,6 @@ class Pipeline:
         if isinstance(found, BadInput):
             raise found
         return found
-
-    def _extractive(self) -> Summarizer:
-        from .summarize.extractive import ExtractiveSummarizer
-
-        return ExtractiveSummarizer(self.config.extractive)
 
 
 def _ms(t0: float, t1: float) -> int:

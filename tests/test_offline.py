@@ -16,6 +16,7 @@ from service.summarize.tiers import load_tiers
 from service.text import paragraphs, sentences, word_count
 from service.translate.apertium import ApertiumTranslator
 from service.translate.glossary import Glossary, GlossaryTranslator
+from service.translate.marian import MarianTranslator
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
 
@@ -158,7 +159,7 @@ def test_bad_glossary_fails_every_document_alike_and_is_read_once(tmp_path, tiny
     monkeypatch.setattr(Glossary, "default", classmethod(lambda cls, *a: reads.append(a) or real(cls, *a)))
     pipe = Pipeline(tiny_config.with_(glossary=bad))
     made = []
-    monkeypatch.setattr(pipe, "_marian", lambda model: made.append(model))
+    monkeypatch.setattr(MarianTranslator, "from_config", classmethod(lambda cls, *a: made.append(a)))
     out = pipe.run_many([seed_text[:300], seed_text[300:700]], tiers=[])
     assert all(isinstance(r, BadInput) and "bad.tsv, line 1" in str(r) for r in out)
     assert len(reads) == 1 and made == []

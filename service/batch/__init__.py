@@ -22,7 +22,7 @@ Modules: `sources` (readers), `writer` (OutputWriter), `job` (Worker, run_job, t
 
 from __future__ import annotations
 
-from ..translate.memory import OUTPUT_SETTINGS, MemoryStats, MemoryTranslator, TranslationMemory, engine_key
+from ..translate.memory import MemoryStats, MemoryTranslator, TranslationMemory, engine_key
 from .command import main, register
 from .job import DEFAULT_BATCH, JobOptions, JobSpec, Outcome, Summary, Worker, error_outcome, run_job
 from .sources import (
@@ -31,7 +31,7 @@ from .sources import (
 from .writer import OutputWriter
 
 __all__ = [
-    "DEFAULT_BATCH", "DOC_SUFFIXES", "JSONL_SUFFIXES", "OUTPUT_SETTINGS", "CsvSource", "DirSource", "Item",
+    "DEFAULT_BATCH", "DOC_SUFFIXES", "JSONL_SUFFIXES", "CsvSource", "DirSource", "Item",
     "JobOptions", "JobSpec", "JsonlSource", "MemoryStats", "MemoryTranslator", "Outcome", "OutputWriter",
     "Source", "Summary", "TranslationMemory", "Worker", "engine_key", "error_outcome", "item_key", "main",
     "open_source", "register", "run_job",

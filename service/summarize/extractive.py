@@ -129,6 +129,15 @@ class _Article:
 
 
 class ExtractiveSummarizer:
+    family = "offline"  # the engine registry (service/engines.py)
+
+    @classmethod
+    def from_config(cls, config) -> "ExtractiveSummarizer":
+        return cls(config.extractive)
+
+    def output_key(self) -> str:
+        return self.name  # the variant is in the name
+
     def __init__(self, variant: str = "tfidf", weights: Weights | None = None):
         if variant not in VARIANTS:
             raise ValueError(f"unknown extractive variant '{variant}' (use {', '.join(VARIANTS)})")

@@ -58,6 +58,16 @@ class Seq2SeqSummarizer:
     # with the copying structure of real summaries; see service/bench.py).
     fixed_tokens: Callable[[list[int], int], list[int]] | None = None
 
+    family = "neural"  # the engine registry (service/engines.py)
+
+    @classmethod
+    def from_config(cls, config) -> "Seq2SeqSummarizer":
+        return cls(config.summarizer_model, device=config.device, num_beams=config.summary_beams,
+                   backend=config.summary_backend, lookup=config.summary_lookup)
+
+    def output_key(self) -> str:
+        return f"{self.name}|backend={self.backend}|num_beams={self.num_beams}"
+
     def __init__(self, model_id: str, *, device: str = "cpu", num_beams: int = 2, prompted: bool | None = None,
                  backend: str = "torch", lookup: int = 0):
         self.model_id = model_id

@@ -19,6 +19,10 @@ class Translator(Protocol):
         """One English string per input sentence, same order and length."""
         ...
 
+    # An engine may also define output_key() -> str: its name plus the settings that change its
+    # output, which the translation memory files translations under (the name alone without it).
+    # Engines are registered by name in service/engines.py.
+
 
 class IdentityTranslator:
     name = "identity"

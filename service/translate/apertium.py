@@ -50,6 +50,20 @@ _MARKS = re.compile(r"(?<![\w\\])[*#@]+(?=\w)")
 
 class ApertiumTranslator:
     languages = tuple(PIVOTS)
+    family = "offline"  # the engine registry (service/engines.py)
+
+    @classmethod
+    def unsupported(cls, config, language: str) -> str | None:
+        if language not in cls.languages:
+            return f"the offline engine translates only {', '.join(cls.languages)}"
+        return None
+
+    @classmethod
+    def from_config(cls, config, language: str, glossary: Glossary | None = None) -> "ApertiumTranslator":
+        return cls(language, glossary=glossary)
+
+    def output_key(self) -> str:
+        return f"{self.name}|protect_names={self.protect_names}"
 
     def __init__(
         self,
@@ -69,7 +83,7 @@ class ApertiumTranslator:
         command = binary or os.environ.get(BINARY_ENV) or "apertium"
         found = shutil.which(command)
         if not found:
-            raise EngineUnavailable(f"offline translator unavailable: '{command}' not found; install it with `{INSTALL_HINT}`")
+            raise EngineUnavailable(f"offline translator unavailable: '{command}' not found", f"install it with `{INSTALL_HINT}`")
         self.binary = found
         self._check_modes()
         self._analysers = [_Analyser.for_mode(self._mode_file(d)) for d in self.directions]
@@ -160,7 +174,7 @@ class ApertiumTranslator:
                 env={**os.environ, "LC_ALL": "C.UTF-8"},
             )
         except OSError as err:
-            raise EngineUnavailable(f"offline translator failed to start ({err}); install it with `{INSTALL_HINT}`") from None
+            raise EngineUnavailable(f"offline translator failed to start ({err})", f"install it with `{INSTALL_HINT}`") from None
         if proc.returncode != 0:
             why = " ".join(proc.stderr.decode("utf-8", "replace").split())[-200:] or f"exit status {proc.returncode}"
             raise EngineUnavailable(f"offline translator failed: {why}")
@@ -170,12 +184,13 @@ class ApertiumTranslator:
         try:
             listed = subprocess.run([self.binary, "-l"], capture_output=True, text=True, timeout=30).stdout.split()
         except (OSError, subprocess.SubprocessError) as err:
-            raise EngineUnavailable(f"offline translator unavailable: cannot run {self.binary} ({err}); install it with `{INSTALL_HINT}`") from None
+            raise EngineUnavailable(f"offline translator unavailable: cannot run {self.binary} ({err})",
+                                    f"install it with `{INSTALL_HINT}`") from None
         missing = [d for d in self.directions if d not in listed]
         if missing:
             raise EngineUnavailable(
-                f"offline translator unavailable: apertium has no {', '.join(missing)} language data; "
-                f"install it with `{INSTALL_HINT}`"
+                f"offline translator unavailable: apertium has no {', '.join(missing)} language data",
+                f"install it with `{INSTALL_HINT}`",
             )
 
     def _mode_file(self, direction: str) -> Path | None:

@@ -155,3 +155,13 @@ class GlossaryTranslator:
 
     def translate(self, sentences: list[str], progress: Progress | None = None) -> list[str]:
         return [self.glossary.apply(s) for s in self.inner.translate(sentences, progress)]
+
+    def output_key(self) -> str:
+        return output_key(self.inner)
+
+
+def output_key(translator) -> str:
+    """The translator's name plus the settings that change its output (its `output_key()`; the
+    name alone for an engine that has no such settings)."""
+    key = getattr(translator, "output_key", None)
+    return key() if callable(key) else translator.name

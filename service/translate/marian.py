@@ -11,6 +11,7 @@ batches of at most `batch_tokens` padded source tokens (sentences of every docum
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Callable, Iterator
 
@@ -36,6 +37,10 @@ class SentenceEngine:
     # length of its longest piece (a real batch runs until its last sentence ends; CTranslate2
     # would drop finished sentences sooner) and each piece keeps its own length.
     fixed_lengths: Callable[[str], int] | None = None
+
+    def output_key(self) -> str:
+        """What the translation memory files this engine's output under (the settings that change it)."""
+        return f"{self.name}|backend={self.backend}|num_beams={self.num_beams}"
 
     def n_tokens(self, text: str) -> int:
         raise NotImplementedError
@@ -87,6 +92,48 @@ class SentenceEngine:
 
 class MarianTranslator(SentenceEngine):
     """transformers MarianMTModel; `quantize=True` runs it with torch dynamic int8 (CPU only)."""
+
+    family = "neural"  # the engine registry (service/engines.py)
+    notices: list[str] = []  # warnings every result translated by this engine carries
+
+    @classmethod
+    def unsupported(cls, config, language: str) -> str | None:
+        return None if config.mt_model_for(language) else "no MT model is configured for it"
+
+    @classmethod
+    def instance_key(cls, config, language: str) -> str:
+        """Languages that share a model share one engine."""
+        return config.mt_model_for(language)
+
+    @classmethod
+    def from_config(cls, config, language: str, glossary=None) -> SentenceEngine:
+        """The engine for `language`'s model on `config.mt_backend`. CTranslate2 falls back to torch
+        (with a notice) when it is not installed or cannot convert the model; a missing model is
+        still ModelUnavailable."""
+        from ..errors import EngineUnavailable, ModelUnavailable
+
+        c, model = config, config.mt_model_for(language)
+        notices = []
+        if c.mt_backend == "ctranslate2":
+            from . import ctranslate
+
+            fallback = "ctranslate2 is not installed (pip install 'briefs[fast]')"
+            if ctranslate.available():
+                try:
+                    return ctranslate.CTranslate2Translator(model, device=c.device, num_beams=c.num_beams,
+                                                            batch_tokens=c.mt_batch_tokens, threads=c.threads,
+                                                            cache_dir=c.cache_dir)
+                except ModelUnavailable:
+                    raise
+                except EngineUnavailable as err:
+                    fallback = str(err)
+            notice = f"{fallback}; MT ran on the slower torch backend"
+            logging.getLogger("briefs").warning(notice)
+            notices.append(notice)
+        engine = cls(model, device=c.device, num_beams=c.num_beams, batch_tokens=c.mt_batch_tokens,
+                     quantize=c.mt_backend == "torch-int8")
+        engine.notices = notices
+        return engine
 
     def __init__(self, model_id: str, *, device: str = "cpu", num_beams: int = 4, batch_tokens: int = 384,
                  quantize: bool = False):

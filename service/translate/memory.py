@@ -101,19 +101,13 @@ class MemoryTranslator:
         return [known.get(s, s) for s in sentences]
 
 
-OUTPUT_SETTINGS = ("backend", "num_beams", "protect_names")  # engine attributes that change translations
-
-
 def engine_key(translator, variant: str = "") -> str:
-    """What a remembered translation is filed under: the engine's name plus the settings that change
-    its output, looked up through wrappers (`.inner`), plus `variant` (e.g. a glossary hash)."""
-    parts = [translator.name]
-    t, depth = translator, 0
-    while t is not None and depth < 8:
-        own = getattr(t, "__dict__", {})
-        parts += [f"{a}={own[a]}" for a in OUTPUT_SETTINGS if own.get(a) is not None]
-        t, depth = own.get("inner"), depth + 1
-    return "|".join(parts + ([variant] if variant else []))
+    """What a remembered translation is filed under: the engine's `output_key()` (its name plus the
+    settings that change its output; wrappers such as the glossary pass it through), plus `variant`
+    (e.g. a glossary hash)."""
+    from .glossary import output_key
+
+    return "|".join([output_key(translator)] + ([variant] if variant else []))
 
 
 def glossary_fingerprint(config) -> str:
