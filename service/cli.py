@@ -15,7 +15,7 @@ from .errors import BriefsError
 from .options import common_options, config_from_args
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
-SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench")
+SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity")
 
 
 def read_input(path: str, max_chars: int) -> str:

@@ -34,10 +34,21 @@ class Source:
 
 
 @dataclass
+class Sentence:
+    """One source sentence and its translation (ids in reading order, paragraphs counted from 0)."""
+
+    id: int
+    paragraph: int
+    source: str
+    text: str
+
+
+@dataclass
 class Translation:
     text: str
     engine: str
     paragraphs: list[str]
+    sentences: list[Sentence] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +57,8 @@ class Brief:
     text: str
     words: int
     engine: str
+    # translation sentence ids it comes from (service/fidelity.py); bullets: one list per bullet
+    sources: list = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +68,7 @@ class Result:
     briefs: list[Brief]
     warnings: list[str] = field(default_factory=list)
     timings_ms: dict[str, int] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)  # the fidelity report (service/fidelity.py)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,9 +76,11 @@ class Result:
     @classmethod
     def from_dict(cls, d: dict) -> "Result":
         """The Result `to_dict` gave (e.g. back from the web API)."""
-        return cls(source=Source(**d["source"]), translation=Translation(**d["translation"]),
+        tr = dict(d["translation"])
+        tr["sentences"] = [Sentence(**s) for s in tr.get("sentences") or []]
+        return cls(source=Source(**d["source"]), translation=Translation(**tr),
                    briefs=[Brief(**b) for b in d["briefs"]], warnings=list(d["warnings"]),
-                   timings_ms=dict(d["timings_ms"]))
+                   timings_ms=dict(d["timings_ms"]), checks=[dict(c) for c in d.get("checks") or []])
 
 
 @dataclass
@@ -220,9 +236,10 @@ class Pipeline:
             warnings.append(f"paragraphs in other languages ({', '.join(mixed)}) were translated as '{language}'")
         return _Doc(text, paras, language, confidence, mixed, translator, warnings, {"detect": _ms(t0, t1)})
 
-    def _translate_all(self, docs: list[_Doc], progress: Progress | None) -> dict[int, list[str]]:
-        """English paragraphs per document (keyed by id(doc)), one translate call per engine."""
-        out: dict[int, list[str]] = {}
+    def _translate_all(self, docs: list[_Doc], progress: Progress | None) -> dict[int, list[list[tuple[str, str]]]]:
+        """Per document (keyed by id(doc)), its paragraphs as (source, English) sentence pairs, one
+        translate call per engine."""
+        out: dict[int, list[list[tuple[str, str]]]] = {}
         by_engine: dict[int, list[_Doc]] = {}
         for doc in docs:
             by_engine.setdefault(id(doc.translator), []).append(doc)
@@ -236,11 +253,15 @@ class Pipeline:
             elapsed = _ms(t0, time.perf_counter())
             total_chars = sum(len(d.text) for d in group) or 1
             for doc, doc_paras in zip(group, split):
-                out[id(doc)] = [" ".join(next(english) for _ in para) for para in doc_paras]
+                out[id(doc)] = [[(s, next(english)) for s in para] for para in doc_paras]
                 doc.timings["translate"] = round(elapsed * len(doc.text) / total_chars)
         return out
 
-    def _finish(self, doc: _Doc, english: list[str], tiers: list[Tier], engine: str, progress) -> Result:
+    def _finish(self, doc: _Doc, pairs: list[list[tuple[str, str]]], tiers: list[Tier], engine: str,
+                progress) -> Result:
+        english = [" ".join(t for _, t in para) for para in pairs]
+        aligned = [Sentence(k, p, s, t) for k, (p, s, t) in
+                   enumerate((p, s, t) for p, para in enumerate(pairs) for s, t in para)]
         text = "\n\n".join(english)
         briefs: list[Brief] = []
         warnings = list(doc.warnings)
@@ -249,13 +270,29 @@ class Pipeline:
             briefs, more = self.brief(text, tiers, engine, progress)
             warnings += more
             doc.timings["summarize"] = _ms(t0, time.perf_counter())
+        checks = self._fidelity(doc, aligned, briefs, tiers)
         return Result(
             source=Source(doc.language, doc.confidence, len(doc.text), len(doc.paragraphs), doc.mixed),
-            translation=Translation(text, doc.translator.name, english),
+            translation=Translation(text, doc.translator.name, english, aligned),
             briefs=briefs,
             warnings=warnings,
             timings_ms=doc.timings,
+            checks=checks,
         )
+
+    def _fidelity(self, doc: _Doc, aligned: list[Sentence], briefs: list[Brief], tiers: list[Tier]) -> list[dict]:
+        """The fidelity report (service/fidelity.py); sets each brief's `sources`."""
+        from . import fidelity
+
+        t0 = time.perf_counter()
+        shapes = {t.name: t.shape for t in tiers}
+        sources, checks = fidelity.report(
+            [asdict(s) for s in aligned], [(b.tier, b.text, shapes.get(b.tier) == "bullets") for b in briefs],
+            doc.language, self.glossary(), translated=doc.language != "en")
+        for brief, src in zip(briefs, sources):
+            brief.sources = src
+        doc.timings["check"] = _ms(t0, time.perf_counter())
+        return [c.to_dict() for c in checks]
 
     # ---- engines ----------------------------------------------------------------------------------
     def _engine(self, key: tuple, factory):
