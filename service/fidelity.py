@@ -81,8 +81,14 @@ def content_words(text: str) -> list[str]:
 
 # ---- names -------------------------------------------------------------------------------------------
 # Lower-case words that may sit inside a name ("Banca d'Italia", "Leonardo da Vinci", "Bank of England").
-_CONNECTORS = frozenset("di da de del della dei degli delle d van von der den la le el y of the and e".split())
-_CAP = re.compile(r"[^\W\d_][\w'’.\-]*")
+_CONNECTORS = frozenset("di da de del della dei degli delle d van von der den la le el of the".split())
+# A word, after any elided article, preposition or pronoun ("L’obiettivo", "dell’Italia", "C’è").
+_ELIDED = ("l d s c m t v n un dell all nell dall sull coll quell quest tutt anch com dov cos senz sott po "
+           "bell sant mezz").split()
+_CAP = re.compile(r"(?:(?<![\w'’])(?i:" + "|".join(sorted(_ELIDED, key=len, reverse=True)) + r")['’](?=\w))?"
+                  r"(?P<w>[^\W\d_](?:[\w'’.\-]*[\w.])?)")
+_ELISION = re.compile(r"^(?i:" + "|".join(sorted(_ELIDED, key=len, reverse=True)) + r")['’](?=\w)")
+_ROMAN = re.compile(r"[IVXLCDM]+")
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,12 @@ class Name:
 
     @property
     def tokens(self) -> list[str]:
-        return [t for t in re.split(r"[\s'’\-]+", self.text) if t and t.lower() not in _CONNECTORS]
+        words = [_ELISION.sub("", t) for t in re.split(r"[\s\-]+", self.text)]
+        return [t.strip("'’") for t in words if t.strip("'’") and t.lower() not in _CONNECTORS]
 
 
 def _is_cap(word: str) -> bool:
-    return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) >= 2 and word.isalpha())
+    return word[:1].isupper() and (len(word) >= 2 or word.endswith("."))
 
 
 def names(text: str) -> list[Name]:
@@ -108,27 +115,28 @@ def names(text: str) -> list[Name]:
     k = 0
     while k < len(words):
         m = words[k]
-        if not _is_cap(m.group()):
+        if not _is_cap(m.group("w")):
             k += 1
             continue
         j = k
         while j + 1 < len(words):
             gap = text[words[j].end(): words[j + 1].start()]
-            nxt = words[j + 1].group()
-            if gap.strip() not in ("", "-", "'", "’") or "\n" in gap:
+            nxt = words[j + 1]
+            if gap not in (" ", "-") or (nxt.start() != nxt.start("w") and not _is_cap(nxt.group("w"))):
                 break
-            if _is_cap(nxt):
+            if _is_cap(nxt.group("w")):
                 j += 1
-            elif nxt.lower() in _CONNECTORS and j + 2 < len(words) and _is_cap(words[j + 2].group()) \
-                    and text[words[j + 1].end(): words[j + 2].start()].strip() in ("", "'", "’"):
+            elif nxt.group("w").lower() in _CONNECTORS and j + 2 < len(words) \
+                    and _is_cap(words[j + 2].group("w")) and text[nxt.end(): words[j + 2].start()] == " ":
                 j += 2
             else:
                 break
-        start, end = m.start(), words[j].end()
+        start, end = m.start("w"), words[j].end()
         span = text[start:end].rstrip(".")
-        before = text[:start].rstrip(" \"'“‘«([–—-")
-        initial = not before or before[-1] in ".!?:;…\n" or bool(re.search(r"\(\w+\)\s*[-–—]?$", before))
-        out.append(Name(start, start + len(span), span, initial))
+        before = text[:m.start()].rstrip(" \"'“‘«([–—-")
+        initial = not before or before[-1] in ".!?:;…\n" or bool(re.search(r"\(\w+\)$", before))
+        if any(t for t in Name(start, start, span, initial).tokens):
+            out.append(Name(start, start + len(span), span, initial))
         k = j + 1
     return out
 
@@ -139,32 +147,37 @@ def _zipf(word: str, lang: str) -> float:
     return zipf(word, lang)
 
 
+def _translatable(word: str, lang: str) -> bool:
+    """A word of the source language English does not use: a name made of such words is translated
+    ("Francoforte", "Consiglio di Sicurezza"), not kept."""
+    w = word.lower()
+    src, en = _zipf(w, lang), _zipf(w, "en")
+    return src >= 2.5 and (en < 1.0 or src - en >= 2.8)
+
+
 def _source_names(text: str, lang: str) -> list[Name]:
-    """Names of the source worth checking: not a sentence-opening ordinary word, not an ordinary
-    word that the source language capitalises (Italian "Governo", "Paese")."""
+    """Names of the source worth checking: not a sentence-opening ordinary word ("Oggi", "Il"),
+    not a roman numeral, not made only of words that get translated ("Dopoguerra", "Francoforte")."""
     out = []
     for n in names(text):
-        toks = n.tokens
-        if not toks:
+        toks = [t for t in n.tokens if not _ROMAN.fullmatch(t)]
+        if n.initial and toks and _zipf(toks[0].lower(), lang) >= 3.0 and (len(toks) > 1 or not toks[0].isupper()):
+            toks = toks[1:]  # "Un Daspo", "Oggi": only its position made the first word capital
+        if n.initial and len(toks) == 1 and toks[0].isupper() and _zipf(toks[0].lower(), lang) >= 3.0:
+            toks = []  # "IL motivo"
+        toks = [t for t in toks if len(t) >= 3 or t.isupper() and len(t) >= 2]
+        if not toks or all(_translatable(t, lang) for t in toks):
             continue
-        if len(toks) == 1:
-            w = toks[0]
-            if len(w) < 3 and not w.isupper():
-                continue
-            if n.initial and not w.isupper() and _zipf(w.lower(), lang) > 0:
-                continue  # "Oggi", "Il": only its position made it capital
-            if not w.isupper() and _zipf(w.lower(), lang) >= 4.0 and _zipf(w, lang) < _zipf(w.lower(), lang) + 0.5:
-                continue  # an ordinary word written with a capital ("Governo", "Stato")
-        out.append(n)
+        out.append(Name(n.start, n.end, n.text, n.initial))
     return out
 
 
 def _present(token: str, target_words: list[str], target_fold: str) -> bool:
     f = fold(token)
-    if len(f) >= 3 and re.search(r"(?<!\w)" + re.escape(f), target_fold):
+    if len(f) >= 2 and re.search(r"(?<!\w)" + re.escape(f) + r"(?!\w)", target_fold):
         return True
     for w in target_words:
-        if difflib.SequenceMatcher(None, f, w).ratio() >= 0.75 or (len(f) >= 5 and w.startswith(f[:5])):
+        if difflib.SequenceMatcher(None, f, w).ratio() >= 0.8 or (len(f) >= 6 and w.startswith(f[:5])):
             return True
     return False
 
@@ -177,19 +190,66 @@ def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> li
     if glossary is not None:
         for _s, _e, entry in glossary.find(source):
             expected[entry.source] = entry.english
-    out = []
-    for n in _source_names(source, lang):
+    gone_names: list[tuple[Name, list[str], list[str], str | None]] = []
+    kept = _source_names(source, lang)
+    translated = sum(1 for n in names(source) if n.tokens and not n.initial) - len(kept)  # their English is a name too
+    for n in kept:
         english = next((e for s, e in expected.items() if n.text in s or s in n.text), None)
+        if english is None:
+            english = next((e for s, e in EXONYMS.items() if s in n.text), None)
         if english is not None and fold(english) in target_fold:
+            translated += 1
             continue
-        toks = [t for t in n.tokens if len(t) >= 2]
-        if any(_present(t, target_words, target_fold) for t in toks):
+        toks = [t for t in n.tokens if (len(t) >= 3 or t.isupper()) and not _translatable(t, lang)]
+        gone = [t for t in toks if not _present(t, target_words, target_fold)]
+        if not gone or (english is not None and len(gone) < len(toks)):
             continue
+        gone_names.append((n, toks, gone, english))
+    if gone_names:
+        # A name English translates ("Banca Centrale Europea" -> "European Central Bank") leaves an
+        # English name in the translation that the source lacks: it excuses the missing name made
+        # of the most Italian words.
+        from .english import is_english
+
+        source_fold = fold(source)
+        for t in names(target):
+            words = [w for w in t.tokens if len(w) >= 2]
+            if not words or not all(is_english(w) for w in words) or all(fold(w) in source_fold for w in words):
+                continue
+            if t.initial and len(words) == 1:
+                continue
+            if translated > 0:
+                translated -= 1
+                continue
+
+            def italian(g) -> float:
+                return sum(_zipf(w.lower(), lang) - _zipf(w.lower(), "en") for w in g[1]) / len(g[1])
+
+            cands = [g for g in gone_names if g[3] is None and len(g[2]) == len(g[1])
+                     and all(_zipf(w.lower(), lang) >= 3.0 for w in g[1]) and italian(g) >= 1.5]
+            if cands:
+                gone_names.remove(max(cands, key=italian))
+    out = []
+    for n, toks, gone, english in gone_names:
         if english is not None:
-            out.append((n.text, f"'{n.text}' (glossary: '{english}') is not in the translation"))
+            out.append((n.text, f"'{n.text}' ('{english}') is not in the translation"))
+        elif len(gone) < len(toks):
+            out.append((n.text, f"'{' '.join(gone)}' of the name '{n.text}' is not in the translation"))
         else:
             out.append((n.text, f"the name '{n.text}' is not in the translation"))
     return out
+
+
+# Names English writes otherwise, beyond the glossary's: acronyms and places Italian renders its way.
+EXONYMS = {
+    "ONU": "UN", "UE": "EU", "OEA": "OAS", "OMS": "WHO", "FMI": "IMF", "BCE": "ECB", "PIL": "GDP", "Pil": "GDP",
+    "Nato": "NATO", "Usa": "US", "USA": "US", "URSS": "USSR", "Mar Nero": "Black Sea", "Mar Rosso": "Red Sea",
+    "Padova": "Padua", "Torino": "Turin", "Milano": "Milan", "Napoli": "Naples", "Firenze": "Florence",
+    "Venezia": "Venice", "Genova": "Genoa", "Roma": "Rome", "Marsiglia": "Marseille", "Francoforte": "Frankfurt",
+    "Monaco": "Munich", "Colonia": "Cologne", "Lisbona": "Lisbon", "Varsavia": "Warsaw", "Praga": "Prague",
+    "Vienna": "Vienna", "Atene": "Athens", "Bruxelles": "Brussels", "Ginevra": "Geneva", "Bosforo": "Bosphorus",
+    "Giamaica": "Jamaica", "Cairo": "Cairo", "Pechino": "Beijing", "Mosca": "Moscow", "Kiev": "Kyiv",
+}
 
 
 # ---- numbers -----------------------------------------------------------------------------------------
@@ -203,23 +263,58 @@ def _values(qs) -> list:
     return [q.value for q in qs]
 
 
+def _readings(q, text: str, lang: str) -> list:
+    """The values `q` may mean: as read, and with the other decimal convention ("2.000" in English
+    copy is often 2,000), a plain number also as its value in thousands, millions or billions
+    ("da 25 a 55 miliardi" = "from 25 billion to 55 billion")."""
+    from .numbers import parse_number
+
+    out = [q.value]
+    digits = re.search(r"\d[\d.,]*\d|\d", q.text)
+    if not isinstance(q.value, tuple) and digits and q.kind in ("number", "money", "percent"):
+        try:
+            other = parse_number(digits.group(), "en" if lang == "it" else "it")
+        except ValueError:
+            other = None
+        if other is not None and not re.search(r"[a-zA-Z]", q.text.replace(digits.group(), "")):
+            out.append(other)
+    return out
+
+
+def _same(q, t, src_lang: str) -> bool:
+    a = _readings(q, "", src_lang)
+    b = _readings(t, "", "en")
+    if any(_close(x, y) for x in a for y in b):
+        return True
+    if q.kind == "number" and not re.search(r"[a-zA-Z]", q.text) and not isinstance(t.value, tuple):
+        return any(_close(q.value * s, t.value) for s in (1e3, 1e6, 1e9))
+    return False
+
+
+def _flaggable(q) -> bool:
+    """A source quantity whose absence is worth a check: written with digits, or a number word of
+    20 and more (a human writes "both" for "tutti e due", "a couple" for "due")."""
+    return bool(re.search(r"\d", q.text)) or isinstance(q.value, tuple) or q.value >= 20
+
+
 def number_checks(source: str, target: str, lang: str = "it") -> list[tuple[str, str]]:
     """(span, message) for each quantity of the source the translation lacks, named after what the
     translation has in its place when there is one."""
     from .numbers import quantities
 
     src = quantities(source, lang)
-    tgt = quantities(target, "en")
-    left = list(tgt)
+    left = list(quantities(target, "en"))
     missing = []
     for q in src:
-        hit = next((t for t in left if _close(t.value, q.value)), None)
+        hit = next((t for t in left if _same(q, t, lang)), None)
         if hit is None:
             missing.append(q)
         else:
             left.remove(hit)
     out = []
     for q in missing:
+        if not _flaggable(q):
+            continue
         other = next((t for t in left if t.kind == q.kind), None)
         if other is not None:
             left.remove(other)

@@ -34,7 +34,8 @@ CURRENCY: dict[str, str] = {
 }
 _PERCENT = r"%|per\s*cento|percento|percent|per\s+cent|punti\s+percentuali|percentage\s+points?"
 
-_NUM = r"\d+(?:[.,]\d+)*"
+# Digits, with "." or "," separators, or thousands grouped by (no-break) spaces: "75 000".
+_NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,]?\d)|\d+(?:[.,]\d+)*"
 _SCALES = "|".join(sorted((re.escape(s) for s in SCALE), key=len, reverse=True))
 _CUR_WORDS = "|".join(sorted((re.escape(c) for c in CURRENCY if c.isalpha()), key=len, reverse=True))
 _MONTH_WORDS = "|".join(sorted(MONTH, key=len, reverse=True))
@@ -48,6 +49,48 @@ _AMOUNT = re.compile(
 _DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_WORDS})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_WORDS})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+
+
+# Numbers written as words. English "one" counts (a translation often writes "1" so); Italian
+# "un/uno/una" do not (they are mostly articles), nor "sei" alone (also "you are").
+_EN_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+             "sixteen seventeen eighteen nineteen").split()
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_IT_UNITS = ("zero _ due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "
+             "sedici diciassette diciotto diciannove").split()
+_IT_TENS = "venti trenta quaranta cinquanta sessanta settanta ottanta novanta".split()
+WORD_VALUE: dict[str, dict[str, int]] = {"en": {}, "it": {}}
+for _k, _w in enumerate(_EN_UNITS):
+    WORD_VALUE["en"][_w] = _k
+for _k, _w in enumerate(_EN_TENS, 2):
+    WORD_VALUE["en"][_w] = 10 * _k
+    for _u in range(1, 10):
+        WORD_VALUE["en"][f"{_w}-{_EN_UNITS[_u]}"] = 10 * _k + _u
+WORD_VALUE["en"].update({"hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12})
+for _k, _w in enumerate(_IT_UNITS):
+    if _w != "_":
+        WORD_VALUE["it"][_w] = _k
+for _k, _w in enumerate(_IT_TENS, 2):
+    WORD_VALUE["it"][_w] = 10 * _k
+    for _u in range(1, 10):
+        unit = _IT_UNITS[_u] if _u != 1 else "uno"
+        stem = _w[:-1] if unit[0] in "uo" else _w  # ventuno, trentotto
+        WORD_VALUE["it"][stem + (unit if _u != 3 else "tré")] = 10 * _k + _u
+        WORD_VALUE["it"][stem + unit] = 10 * _k + _u
+WORD_VALUE["it"].update({"cento": 100, "mille": 1000, "dozzina": 12, "una dozzina": 12})
+for _k, _w in enumerate(_IT_UNITS[2:10], 2):
+    WORD_VALUE["it"][_w + "cento"] = 100 * _k
+    WORD_VALUE["it"][_w + "mila"] = 1000 * _k
+del WORD_VALUE["it"]["sei"]
+_WORD_NUM = {
+    lang: re.compile(
+        r"(?<![\w-])(?P<w>" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")"
+        r"(?:\s+(?P<hundred>hundred))?(?:\s+(?P<scale>thousand|million|billion|mila|milioni|miliardi))?"
+        r"(?P<half>\s+(?:e\s+mezzo|and\s+a\s+half))?(?![\w])"
+        r"(?:\s*(?P<pct>" + _PERCENT + r"))?",
+        re.IGNORECASE)
+    for lang, table in WORD_VALUE.items()
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +150,7 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
             continue
         num = m.group("num").rstrip(".,")
         try:
-            value = parse_number(num, lang)
+            value = parse_number(re.sub(r"[ \u00a0\u202f]", "", num), lang)
         except ValueError:
             continue
         scale = m.group("scale")
@@ -128,6 +171,18 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
         taken.append((m.start(), end))
         found.append(Quantity(value, kind, m.start(), end, text[m.start() : end],
                               CURRENCY[cur.strip().lower()] if cur else None))
+    for m in _WORD_NUM["it" if lang == "it" else "en"].finditer(text):
+        if not free(m.start(), m.end()) or (lang == "it" and m.group()[0].isupper() and m.start() > 0):
+            continue  # "Otto Ritter" is a name
+        value = float(WORD_VALUE["it" if lang == "it" else "en"][m.group("w").lower()])
+        if m.group("hundred"):
+            value *= 100
+        if m.group("half"):
+            value += 0.5
+        if m.group("scale"):
+            value *= SCALE[m.group("scale").lower()]
+        taken.append((m.start(), m.end()))
+        found.append(Quantity(value, "percent" if m.group("pct") else "number", m.start(), m.end(), m.group()))
     return sorted(found, key=lambda q: q.start)
 
 
