@@ -113,6 +113,11 @@ def measure(source: list[str], reference: list[str], lang: str = "it", seed: int
             if len(examples) < 40:
                 examples.append(c.to_dict())
     lines = len(source)
+    doc_checks = 0  # the same references checked as documents of DOC_LINES lines (sentence alignment on)
+    for start in range(0, len(source) - DOC_LINES + 1, DOC_LINES):
+        doc_checks += len(fidelity.check_texts(_doc("\n".join(source[start:start + DOC_LINES])),
+                                               _doc("\n".join(reference[start:start + DOC_LINES])), lang, glossary))
+    doc_lines = (len(source) // DOC_LINES) * DOC_LINES or 1
     numbers_names = kinds["number"] + kinds["name"]
     per_kind: dict[str, list[int]] = {}
     missed: list[dict] = []
@@ -132,6 +137,7 @@ def measure(source: list[str], reference: list[str], lang: str = "it", seed: int
             "number_name": round(100 * numbers_names / lines, 2),
             "all": round(100 * sum(kinds.values()) / lines, 2),
             "by_kind": dict(kinds.most_common()),
+            "aligned_documents_all": round(100 * doc_checks / doc_lines, 2),
         },
         "recall": {
             "all": round(flagged / total, 4) if total else None,
@@ -174,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         f, r = out["false_checks_per_100"], out["recall"]
         print(f"sentences {out['sentences']}: false checks per 100 sentences: number/name {f['number_name']}, "
-              f"all {f['all']} {f['by_kind']}")
+              f"all {f['all']} {f['by_kind']}; checked as aligned documents of {DOC_LINES} lines: all "
+              f"{f['aligned_documents_all']}")
         print(f"corruptions flagged: {r['flagged']}/{r['corruptions']} = {r['all']:.1%} "
               f"(95% CI {r['ci95'][0]:.1%}-{r['ci95'][1]:.1%}); "
               + ", ".join(f"{k} {v['flagged']}/{v['corruptions']}" for k, v in r["by_kind"].items()))

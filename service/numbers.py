@@ -41,13 +41,22 @@ _CUR_WORDS = "|".join(sorted((re.escape(c) for c in CURRENCY if c.isalpha()), ke
 _MONTH_WORDS = "|".join(sorted(MONTH, key=len, reverse=True))
 
 _AMOUNT = re.compile(
-    rf"(?P<pre>[€$£]\s?)?(?P<num>{_NUM})(?:\s?(?P<scale>{_SCALES})\b)?"
+    rf"(?P<pre>[€$£]\s?)?(?P<num>{_NUM})(?P<frac>[¼½¾])?(?:\s?(?P<scale>{_SCALES})\b)?"
     rf"(?:\s*(?P<pct>{_PERCENT}))?"
     rf"(?:\s?(?:di\s+|of\s+)?(?P<post>{_CUR_WORDS})\b|\s?(?P<postsym>[€$£]))?",
     re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_WORDS})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_WORDS})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
+# Times of day: "22:00", "alle 15.30" (Italian also writes a dot), "10 p.m.", "10:30 pm".
+_TIME = {
+    "en": re.compile(r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:]|[.,]\d)(?:\s*(?P<ap>[ap]\.?m\.?)(?!\w))?"
+                     r"|(?<![\d.,:])(?P<h2>1[0-2]|0?[1-9])\s*(?P<ap2>[ap]\.?m\.?)(?!\w)", re.IGNORECASE),
+    "it": re.compile(r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d.,:]?\d)"),
+}
+_BARE = {"migliaia": 1e3, "thousands": 1e3, "milioni": 1e6, "milione": 1e6, "millions": 1e6, "million": 1e6,
+         "miliardi": 1e9, "miliardo": 1e9, "billions": 1e9, "billion": 1e9, "trillions": 1e12, "trillion": 1e12}
+_BARE_SCALE = re.compile(r"(?<![\d.,] )(?<![\d.,])\b(" + "|".join(_BARE) + r")\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 
 
@@ -59,14 +68,15 @@ _EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _IT_UNITS = ("zero _ due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "
              "sedici diciassette diciotto diciannove").split()
 _IT_TENS = "venti trenta quaranta cinquanta sessanta settanta ottanta novanta".split()
-WORD_VALUE: dict[str, dict[str, int]] = {"en": {}, "it": {}}
+WORD_VALUE: dict[str, dict[str, float]] = {"en": {}, "it": {}}
 for _k, _w in enumerate(_EN_UNITS):
     WORD_VALUE["en"][_w] = _k
 for _k, _w in enumerate(_EN_TENS, 2):
     WORD_VALUE["en"][_w] = 10 * _k
     for _u in range(1, 10):
         WORD_VALUE["en"][f"{_w}-{_EN_UNITS[_u]}"] = 10 * _k + _u
-WORD_VALUE["en"].update({"hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12})
+WORD_VALUE["en"].update({"hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12,
+                         "a thousand": 1000, "one thousand": 1000, "a million": 1e6, "a billion": 1e9})
 for _k, _w in enumerate(_IT_UNITS):
     if _w != "_":
         WORD_VALUE["it"][_w] = _k
@@ -131,6 +141,13 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
+    for m in _TIME["it" if lang == "it" else "en"].finditer(text):
+        g = m.groupdict()
+        hour, minute = int(g.get("h") or g.get("h2")), int(g.get("m") or 0)
+        if (g.get("ap") or g.get("ap2") or "").lower().startswith("p") and hour < 12:
+            hour += 12
+        taken.append((m.start(), m.end()))
+        found.append(Quantity((hour % 12, minute), "time", m.start(), m.end(), m.group()))
     for rx in (_ISO, _DAY_MONTH, _MONTH_DAY):
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
@@ -146,13 +163,18 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
                 y = m.start("year")
                 found.append(Quantity(float(m.group("year")), "year", y, m.end("year"), m.group("year")))
     for m in _AMOUNT.finditer(text):
-        if not free(m.start(), m.end()) or (m.start() > 0 and (text[m.start() - 1].isalnum())):
+        if not free(m.start(), m.end()) or (m.start() > 0 and text[m.start() - 1].isalnum() and not m.group("pre")):
             continue
         num = m.group("num").rstrip(".,")
         try:
             value = parse_number(re.sub(r"[ \u00a0\u202f]", "", num), lang)
         except ValueError:
             continue
+        if m.group("frac"):
+            value += {"¼": 0.25, "½": 0.5, "¾": 0.75}[m.group("frac")]
+            num += m.group("frac")
+        if lang == "it" and re.fullmatch(r"\d\d", num) and re.search(r"\banni\s*['’]$", text[: m.start()]):
+            value += 1900  # "anni '60": the 1960s
         scale = m.group("scale")
         if scale and scale.lower() in ("m", "k") and not (m.group("pre") or m.group("postsym")):
             scale = None  # "5 m" is five metres; "$5m" is five million
@@ -171,6 +193,10 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
         taken.append((m.start(), end))
         found.append(Quantity(value, kind, m.start(), end, text[m.start() : end],
                               CURRENCY[cur.strip().lower()] if cur else None))
+    for m in _BARE_SCALE.finditer(text):  # "milioni di dollari", "billions of dollars"
+        if free(m.start(), m.end()):
+            taken.append((m.start(), m.end()))
+            found.append(Quantity(_BARE[m.group(1).lower()], "number", m.start(), m.end(), m.group()))
     for m in _WORD_NUM["it" if lang == "it" else "en"].finditer(text):
         if not free(m.start(), m.end()) or (lang == "it" and m.group()[0].isupper() and m.start() > 0):
             continue  # "Otto Ritter" is a name
