@@ -70,7 +70,8 @@ def foreign_language(word: str) -> str | None:
         return None
     it, es = zipf(w, "it"), zipf(w, "es")
     best = max(it, es)
-    if best >= 1.5 and best >= zipf(w, "en") + 1.0:
+    en = zipf(w, "en")
+    if (best >= 1.5 and best >= en + 1.0) or (best >= 1.0 and en == 0):  # "augurado": rare, and no English
         return "it" if it >= es else "es"
     return None
 
@@ -89,6 +90,9 @@ def leftover_words(english_text: str, source_text: str | None = None) -> list[Le
             continue
         if english_text[m.end() : m.end() + 1] in "-‐" and m.end() < len(english_text):
             continue  # "non-profit": the first part of an English compound
+        if english_text[m.start() - 1 : m.start()] == "(" and english_text[m.end() : m.end() + 1] == ")" \
+                and word in copied:
+            continue  # "(askanews)": a news agency's credit, copied as it stands
         language = foreign_language(word)
         if language is None and word in copied and not is_english(word) and zipf(word, "en") < 1.0:
             language = "?"

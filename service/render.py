@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from .pipeline import Result
 
 LANGUAGE_NAMES = {"it": "Italian", "en": "English", "fr": "French", "es": "Spanish", "de": "German", "pt": "Portuguese"}
@@ -25,8 +27,135 @@ def markdown(result: Result) -> str:
         lines += ["> **Warnings**", *[f"> - {w}" for w in result.warnings], ""]
     for brief in result.briefs:
         lines += [f"## {brief.tier.capitalize()} ({brief.words} words)", "", brief.text, ""]
+    lines += checks_markdown(result.checks)
     lines += [f"## English translation", "", *[p + "\n" for p in result.translation.paragraphs]]
     engines = [f"translation: `{result.translation.engine}`"] + sorted({f"briefs: `{b.engine}`" for b in result.briefs})
     timings = ", ".join(f"{k} {v} ms" for k, v in result.timings_ms.items())
     lines += ["---", f"Engines: {'; '.join(engines)}. Timings: {timings}.", ""]
     return "\n".join(lines)
+
+
+# ---- the fidelity report -------------------------------------------------------------------------------
+def _where(check: dict) -> str:
+    where = check.get("where", "translation")
+    k = check.get("sentence")
+    if where == "translation":
+        return f"translation, sentence {k + 1}" if isinstance(k, int) else "translation"
+    tier = where.split(":", 1)[-1]
+    return f"{tier} brief, part {k + 1}" if isinstance(k, int) else f"{tier} brief"
+
+
+def checks_markdown(checks: list[dict]) -> list[str]:
+    """Markdown lines listing the fidelity checks (empty list: none)."""
+    if not checks:
+        return []
+    lines = [f"## Checks ({len(checks)})", "", "Rule-based: each points at a place an editor should look.", ""]
+    lines += [f"- **{c['kind']}** ({_where(c)}): {c['message']}" for c in checks]
+    return lines + [""]
+
+
+_CSS = """<style>
+.fid .sent{position:relative;cursor:pointer;border-radius:3px}
+.fid .sent:hover,.fid .sent:focus{background:#ddf4ff;outline:none}
+.fid .sent .src{display:none;position:absolute;left:0;top:1.4em;z-index:20;min-width:18em;max-width:34em;
+  background:#fff;border:1px solid #8c959f;border-radius:6px;padding:6px 8px;color:#24292f;font-size:.9em;
+  box-shadow:0 3px 10px rgba(0,0,0,.15);white-space:normal}
+.fid .sent:hover .src,.fid .sent:focus .src{display:block}
+.fid mark.check{background:#ffd8b5;border-bottom:2px solid #d1242f;padding:0 1px}
+.fid ol.checks{margin:4px 0 0 18px} .fid .kind{font-weight:600}
+</style>"""
+
+
+def _marked(text: str, spans: list[tuple[str, str]]) -> str:
+    """`text` HTML-escaped, each flagged span in a <mark> titled with its check's message."""
+    places: list[tuple[int, int, str]] = []
+    for span, message in spans:
+        at = text.find(span) if span else -1
+        if at >= 0 and not any(a < at + len(span) and at < b for a, b, _ in places):
+            places.append((at, at + len(span), message))
+    out, last = [], 0
+    for a, b, message in sorted(places):
+        out += [html.escape(text[last:a]),
+                f'<mark class="check" title="{html.escape(message)}">{html.escape(text[a:b])}</mark>']
+        last = b
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _spans(checks: list[dict], where: str) -> dict[int | None, list[tuple[str, str]]]:
+    out: dict[int | None, list[tuple[str, str]]] = {}
+    for c in checks:
+        if c.get("where") == where:
+            out.setdefault(c.get("sentence"), []).append((c.get("text") or "", f"{c['kind']}: {c['message']}"))
+    return out
+
+
+def side_by_side_html(result: dict, source_paragraphs: list[str], language: str) -> str:
+    """The translation paragraph by paragraph beside its source: every English sentence shows its
+    source sentence on hover or click (focus), flagged spans are marked on both sides."""
+    sentences = result["translation"].get("sentences") or []
+    english = result["translation"]["paragraphs"]
+    cell = "padding:6px 10px;vertical-align:top;border-top:1px solid #d0d7de;width:50%;line-height:1.45"
+    head = "padding:6px 10px;text-align:left;font-weight:600"
+    flagged = _spans(result.get("checks") or [], "translation")
+    rows = []
+    if sentences:
+        by_para: dict[int, list[dict]] = {}
+        for s in sentences:
+            by_para.setdefault(s["paragraph"], []).append(s)
+        for k in range(max(by_para, default=-1) + 1):
+            src_cell, en_cell = [], []
+            for s in by_para.get(k, []):
+                spans = flagged.get(s["id"], [])
+                src_cell.append(f'<span class="sent-source" data-sid="{s["id"]}">{_marked(s["source"], spans)}</span>')
+                text = _marked(s["text"], spans) if s["text"].strip() else \
+                    '<mark class="check" title="dropped: no translation">[not translated]</mark>'
+                en_cell.append(f'<span class="sent" tabindex="0" data-sid="{s["id"]}">{text}'
+                               f'<span class="src"><b>Source:</b> {html.escape(s["source"])}</span></span>')
+            rows.append(f'<tr><td style="{cell};color:#57606a">{" ".join(src_cell)}</td>'
+                        f'<td style="{cell}" class="english">{" ".join(en_cell)}</td></tr>')
+    else:
+        for k in range(max(len(source_paragraphs), len(english))):
+            s = html.escape(source_paragraphs[k]) if k < len(source_paragraphs) else ""
+            e = html.escape(english[k]) if k < len(english) else ""
+            rows.append(f'<tr><td style="{cell};color:#57606a">{s}</td><td style="{cell}" class="english">{e}</td></tr>')
+    return (f'{_CSS}<table class="fid" style="width:100%;border-collapse:collapse;font-size:0.95em">'
+            f'<thead><tr><th style="{head}">Source ({html.escape(language)})</th>'
+            f'<th style="{head}">English</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def fidelity_html(result: dict) -> str:
+    """Each brief with its flagged spans marked and, on hover or click, the translation sentences
+    it comes from; then the list of checks."""
+    from .fidelity import brief_units
+
+    sentences = {s["id"]: s for s in result["translation"].get("sentences") or []}
+    checks = result.get("checks") or []
+    parts = [_CSS, '<div class="fid">']
+    for b in result["briefs"]:
+        bullets = (bool(b.get("sources")) and isinstance(b["sources"][0], list)) or \
+            b["text"].lstrip().startswith(("- ", "* ", "• "))
+        units = brief_units(b["text"], bullets)
+        sources = b.get("sources") or []
+        flagged = _spans(checks, f"brief:{b['tier']}")
+        items = []
+        for k, unit in enumerate(units):
+            ids = sources[k] if bullets and k < len(sources) else ([] if bullets else sources)
+            origin = "".join(f'<div>{sid + 1}. {html.escape(sentences[sid]["text"])}</div>'
+                             for sid in ids if sid in sentences) or "<div>no article sentence supports it</div>"
+            items.append(f'<span class="sent" tabindex="0" data-brief="{html.escape(b["tier"])}" data-unit="{k}">'
+                         f'{_marked(unit, flagged.get(k, []))}<span class="src"><b>From the article:</b>{origin}</span>'
+                         '</span>')
+        body = "".join(f"<li>{i}</li>" for i in items) if bullets else " ".join(items)
+        parts.append(f'<div class="brief" data-tier="{html.escape(b["tier"])}"><b>{html.escape(b["tier"].capitalize())}</b>'
+                     + (f"<ul>{body}</ul>" if bullets else f"<p>{body}</p>") + "</div>")
+    if checks:
+        parts.append(f'<div><b>Checks ({len(checks)})</b> — rule-based, each points at a place to look:'
+                     '<ol class="checks">' + "".join(
+                         f'<li data-kind="{html.escape(c["kind"])}"><span class="kind">{html.escape(c["kind"])}</span> '
+                         f'({html.escape(_where(c))}): {html.escape(c["message"])}</li>' for c in checks)
+                     + "</ol></div>")
+    else:
+        parts.append("<div><b>Checks</b>: none.</div>")
+    return "".join(parts) + "</div>"

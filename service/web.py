@@ -119,7 +119,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
     _no_phoning_home()
     import gradio as gr
 
-    from .render import LANGUAGE_NAMES, language_name
+    from .render import LANGUAGE_NAMES, fidelity_html, language_name, side_by_side_html
     from .summarize import load_tiers
 
     config = pipeline.config
@@ -170,14 +170,14 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             (f"**Detected language:** {language_name(src['language'])} (`{src['language']}`), "
              f"confidence {src['confidence']:.2f} · {src['paragraphs']} paragraphs · {src['chars']:,} characters"
              + (f" · also contains: {', '.join(src['mixed_languages'])}" if src["mixed_languages"] else "")),
-            _side_by_side(_source_paragraphs(source_text, config.max_chars), result["translation"]["paragraphs"],
-                          language_name(src["language"])),
+            side_by_side_html(result, _source_paragraphs(source_text, config.max_chars), language_name(src["language"])),
             result["translation"]["text"],
         ]
         for name, tier in all_tiers.items():
             b = briefs.get(name)
             updates.append(gr.Textbox(value=b["text"] if b else "", visible=b is not None,
                                       label=f"{_tier_label(tier)} · {b['words']} words" if b else _tier_label(tier)))
+        updates.append(fidelity_html(result))
         updates.append(_meta(result))
         updates.append(gr.DownloadButton(value=str(md_path), visible=True))
         updates.append(gr.DownloadButton(value=str(json_path), visible=True))
@@ -226,6 +226,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 with gr.Row():
                     md_file = gr.DownloadButton("Download Markdown", visible=False, size="sm", elem_id="download-md")
                     json_file = gr.DownloadButton("Download JSON", visible=False, size="sm", elem_id="download-json")
+                fidelity = gr.HTML(elem_id="fidelity")  # briefs with their sources and flags, the checks
                 meta = gr.Markdown(elem_id="meta")
         gr.Markdown("### Translation, paragraph by paragraph")
         side = gr.HTML(elem_id="translation", min_height=80)
@@ -240,7 +241,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             api_name="brief", show_progress_on=[side], concurrency_limit=concurrency, concurrency_id="pipeline",
         ).success(
             show, inputs=[result_json, text, file],
-            outputs=[banner, detected, side, english, *brief_boxes, meta, md_file, json_file],
+            outputs=[banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file],
             api_visibility="private", queue=False,
         )
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
@@ -292,20 +293,6 @@ def _source_paragraphs(text: str, max_chars: int) -> list[str]:
         return paragraphs(clean(text, max_chars))
     except BriefsError:
         return []
-
-
-def _side_by_side(source: list[str], english: list[str], language: str) -> str:
-    cell = "padding:6px 10px;vertical-align:top;border-top:1px solid #d0d7de;width:50%;line-height:1.45"
-    rows = []
-    for k in range(max(len(source), len(english))):
-        s = html.escape(source[k]) if k < len(source) else ""
-        e = html.escape(english[k]) if k < len(english) else ""
-        rows.append(f'<tr><td style="{cell};color:#57606a">{s}</td><td style="{cell}" class="english">{e}</td></tr>')
-    head = "padding:6px 10px;text-align:left;font-weight:600"
-    return (f'<table style="width:100%;border-collapse:collapse;font-size:0.95em">'
-            f'<thead><tr><th style="{head}">Source ({html.escape(language)})</th>'
-            f'<th style="{head}">English</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _warnings_html(warnings: list[str]) -> str:
