@@ -58,6 +58,38 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     shared(c)
 
 
+    k = sub.add_parser("checks", help="the fidelity report on human translations: false checks and corruptions flagged")
+    k.add_argument("--source", type=Path, default=FLORES_ITA, help=f"default {_shown(FLORES_ITA)}")
+    k.add_argument("--reference", type=Path, default=FLORES_ENG, help=f"default {_shown(FLORES_ENG)}")
+    k.add_argument("--source-lang", default="it", help="language of the source lines (default it)")
+    k.add_argument("--offset", type=int, default=0, help="skip the first N lines (e.g. the half rules were tuned on)")
+    k.add_argument("--limit", type=int, help="only the next N lines")
+    k.add_argument("--seed", type=int, default=13, help="seed of the corruptions (default 13)")
+    k.add_argument("--json", action="store_true", help="print the JSON report")
+    k.add_argument("--debug", action="store_true", help="show tracebacks")
+    k.set_defaults(func=main_checks)
+
+
+def main_checks(args: argparse.Namespace) -> int:
+    from ..translate.glossary import Glossary
+    from . import checks
+
+    sources, references = read_lines(args.source), read_lines(args.reference)
+    if len(sources) != len(references):
+        raise BadInput(f"{args.source.name} has {len(sources)} lines but {args.reference.name} has {len(references)}")
+    if args.offset < 0 or (args.limit is not None and args.limit < 1):
+        raise BadInput("--offset must be 0 or more and --limit at least 1")
+    end = args.offset + args.limit if args.limit else None
+    if not sources[args.offset:end]:
+        raise BadInput("no lines to check")
+    report = checks.measure(sources[args.offset:end], references[args.offset:end], args.source_lang.lower(), args.seed,
+                            Glossary.default())
+    report["data"] = {"source": _shown(args.source), "reference": _shown(args.reference), "offset": args.offset,
+                      "limit": args.limit}
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else checks.markdown(report), end="\n" if args.json else "")
+    return 0
+
+
 def main(args: argparse.Namespace) -> int:
     from ..pipeline import Pipeline
 

@@ -133,10 +133,15 @@ def markdown(report: dict) -> str:
         for name, bleu in report.get("published", []):
             lines.append(f"| {name} (published, not run here) | {bleu:.1f} | – |")
         lines += ["", f"- `{report['bleu_signature']}`", f"- `{report['chrf_signature']}`", f"- {report['bleu_detail']}"]
+        if report.get("checks_per_1000_words"):
+            c = report["checks_per_1000_words"]
+            lines.append(f"- fidelity checks per 1,000 words of translation: {c['all']} "
+                         f"({', '.join(f'{k} {v}' for k, v in c['by_kind'].items()) or 'none'})")
     elif kind == "crosslingual":
         lines += [f"- {report['briefed']} of {report['articles']} articles briefed; detected languages "
                   f"{report['detected_languages']}; article translation BLEU {report['article_bleu']:.2f}, "
-                  f"chrF {report['article_chrf']:.2f}", "",
+                  f"chrF {report['article_chrf']:.2f}; fidelity checks per 1,000 words of translation "
+                  f"{report.get('checks_per_1000_words')}", "",
                   "| tier | R-1 | R-2 | R-L | R-Lsum | words (via translation) | outside limits |", "|" + "---|" * 7]
         for r in report["rows"]:
             outside = f"{r['outside_limits']}/{r['n']}" if r["kind"] == "tier" else "–"

@@ -86,8 +86,12 @@ def evaluate_mt(
     bar: Bar | None = None,
 ) -> dict:
     """Translate `sources` with the translator routing picks for `language` and score against `references`."""
+    from .checks import checks_per_1000_words
+
     translator, warnings = pipeline.translator(language, engine)
     report = translate_and_score(translator, sources, references, bar=bar)
+    report["checks_per_1000_words"] = checks_per_1000_words(zip(sources, report["hypotheses"]), language,
+                                                            pipeline.glossary())
     return {"kind": "mt", "language": language, **report, "warnings": warnings + report["warnings"]}
 
 
@@ -150,6 +154,7 @@ def evaluate_crosslingual(
     warnings: list[str] = []
     failed: list[dict] = []
     translations, refs_text, per_item = [], [], []
+    checks_seen = {"checks": 0, "words": 0}  # the fidelity report of each result
     languages: dict[str, int] = {}
     engines = {"translator": set(), "summarizer": set()}
     for (url, _, reference), result in zip(articles, results):
@@ -172,6 +177,8 @@ def evaluate_crosslingual(
             record["briefs"][tier.name] = {"via_translation": via.text, "direct": ref.text}
             record["scores"][tier.name] = _round(scores)
         english = result.translation.text
+        checks_seen["checks"] += len(result.checks)
+        checks_seen["words"] += word_count(english)
         lead = lead3(english)
         scores = rouge.score(lead, [lead3(reference)])
         accs["lead-3 (translation only)"].add(scores, word_count(lead))
@@ -192,6 +199,7 @@ def evaluate_crosslingual(
         "engines": {k: sorted(v) for k, v in engines.items()},
         "split": split,
         "rows": [a.row() for a in accs.values()],
+        "checks_per_1000_words": round(1000 * checks_seen["checks"] / checks_seen["words"], 2) if checks_seen["words"] else None,
         "article_bleu": mt["bleu"],
         "article_chrf": mt["chrf"],
         "bleu_signature": mt["bleu_signature"],

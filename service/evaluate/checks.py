@@ -24,8 +24,8 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 
-from . import fidelity
-from .numbers import quantities
+from .. import fidelity
+from ..numbers import quantities
 
 DOC_LINES = 4  # a sentence is deleted from documents of this many consecutive lines
 _SCALE_SWAP = {"million": "billion", "billion": "million", "millions": "billions", "billions": "millions",
@@ -151,42 +151,26 @@ def measure(source: list[str], reference: list[str], lang: str = "it", seed: int
     }
 
 
-def _lines(path: str) -> list[str]:
-    with open(path, encoding="utf-8") as fh:
-        return fh.read().splitlines()
+def checks_per_1000_words(pairs, lang: str = "it", glossary=None) -> dict:
+    """How many checks (all, and by kind) the report raises per 1,000 words of English, over
+    (source, English) pairs: lines of a test set or sentences of translated articles."""
+    from ..english import words
+
+    kinds: Counter = Counter()
+    n_words = 0
+    for source, english in pairs:
+        n_words += len(words(english))
+        kinds.update(c.kind for c in fidelity.pair_checks(source, english, None, lang, glossary))
+    per = 1000 / n_words if n_words else 0.0
+    return {"all": round(sum(kinds.values()) * per, 2), "by_kind": {k: round(v * per, 2) for k, v in kinds.most_common()},
+            "words": n_words}
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m service.fidelity_eval", description=__doc__.split("\n\n")[0])
-    p.add_argument("--source", required=True)
-    p.add_argument("--reference", required=True)
-    p.add_argument("--source-lang", default="it")
-    p.add_argument("--limit", type=int, help="first N lines only")
-    p.add_argument("--offset", type=int, default=0, help="skip the first N lines")
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--json", action="store_true")
-    args = p.parse_args(argv)
-    try:
-        src, ref = _lines(args.source), _lines(args.reference)
-    except OSError as err:
-        print(f"briefs: error: {err}", file=sys.stderr)
-        return 2
-    end = args.offset + args.limit if args.limit else None
-    from .translate.glossary import Glossary
-
-    out = measure(src[args.offset:end], ref[args.offset:end], args.source_lang, args.seed, Glossary.default())
-    if args.json:
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        f, r = out["false_checks_per_100"], out["recall"]
-        print(f"sentences {out['sentences']}: false checks per 100 sentences: number/name {f['number_name']}, "
-              f"all {f['all']} {f['by_kind']}; checked as aligned documents of {DOC_LINES} lines: all "
-              f"{f['aligned_documents_all']}")
-        print(f"corruptions flagged: {r['flagged']}/{r['corruptions']} = {r['all']:.1%} "
-              f"(95% CI {r['ci95'][0]:.1%}-{r['ci95'][1]:.1%}); "
-              + ", ".join(f"{k} {v['flagged']}/{v['corruptions']}" for k, v in r["by_kind"].items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def markdown(out: dict) -> str:
+    f, r = out["false_checks_per_100"], out["recall"]
+    return (f"sentences {out['sentences']}: false checks per 100 sentences: number/name {f['number_name']}, "
+            f"all {f['all']} {f['by_kind']}; checked as aligned documents of {DOC_LINES} lines: all "
+            f"{f['aligned_documents_all']}\n"
+            f"corruptions flagged: {r['flagged']}/{r['corruptions']} = {r['all']:.1%} "
+            f"(95% CI {r['ci95'][0]:.1%}-{r['ci95'][1]:.1%}); "
+            + ", ".join(f"{k} {v['flagged']}/{v['corruptions']}" for k, v in r["by_kind"].items()) + "\n")
