@@ -470,6 +470,8 @@ def check_texts(source: str, translation: str, lang: str = "it", glossary=None) 
             found.append(Check("dropped", "translation", lost, src[lost],
                                f"the translation is {len(t) / len(s):.0%} of these two source sentences' length; "
                                "this one seems to have no translation"))
+        for c in found:  # a check of a merged bead belongs to the source sentence holding its text
+            c.sentence = next((i for i in si if c.text and c.text in src[i]), c.sentence)
         out += found
     return out
 
