@@ -1,0 +1,65 @@
+"""The web page shows the fidelity report: flagged spans marked in the side-by-side translation and
+in the briefs, a translated sentence's (and a bullet's) source on hover or click, the checks listed.
+Driven in Debian's chromium with the offline engines (rule-based, deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service import Pipeline
+from service.text import paragraphs
+from service.web import build_app, launch
+
+from test_web import CHROMIUM_ARGS, WAIT_MS, free_port
+
+
+@pytest.fixture(scope="module")
+def offline_url(tiny_config):
+    app = build_app(Pipeline(tiny_config.with_(engine="offline", threads=1)))
+    launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+    yield app.local_url
+    app.close()
+
+
+@pytest.mark.slow
+def test_page_marks_flags_and_shows_sources(offline_url, seed_text):
+    from playwright.sync_api import expect, sync_playwright
+
+    article = "\n\n".join(paragraphs(seed_text)[:4])
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(offline_url)
+            page.locator("#article textarea").fill(article)
+            page.click("#run")
+
+            checks = page.locator("#fidelity ol.checks li")
+            expect(checks.first).to_be_visible(timeout=WAIT_MS)
+            marks = page.locator("#translation td.english mark.check")
+            expect(marks.first).to_be_visible()
+            assert "semiconduttori" in [m.inner_text() for m in marks.all()]
+            assert "left untranslated" in marks.first.get_attribute("title")
+            assert checks.count() == len(page.locator("#fidelity ol.checks li[data-kind]").all()) >= marks.count() // 2
+            assert "untranslated" in checks.first.inner_text()
+
+            # hover a translated sentence: its Italian source appears
+            sentence = page.locator("#translation td.english .sent").first
+            popup = sentence.locator(".src")
+            expect(popup).to_be_hidden()
+            sentence.hover()
+            expect(popup).to_be_visible()
+            assert paragraphs(seed_text)[0][:30] in popup.inner_text()
+
+            # click a bullet: the article sentence it comes from appears
+            bullet = page.locator('#fidelity [data-brief="bullets"]').nth(1)
+            page.mouse.move(0, 0)
+            bullet.click()
+            source = bullet.locator(".src")
+            expect(source).to_be_visible()
+            assert "From the article" in source.inner_text()
+            text = bullet.inner_text().split("From the article")[0].strip()
+            assert text.split()[1] in source.inner_text()
+        finally:
+            browser.close()
