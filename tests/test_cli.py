@@ -24,7 +24,7 @@ def test_run_json_contract_end_to_end(cli, tiny_model_args, tiny_marian):
     assert result["translation"]["engine"] == f"marian:{tiny_marian}"
     assert len(result["translation"]["paragraphs"]) == 9
     assert [b["tier"] for b in result["briefs"]] == ["headline", "short", "bullets", "extended"]
-    assert isinstance(result["warnings"], list) and set(result["timings_ms"]) == {"detect", "translate", "summarize"}
+    assert isinstance(result["warnings"], list) and set(result["timings_ms"]) == {"detect", "translate", "summarize", "check"}
 
 
 def test_run_markdown_from_stdin(cli, tiny_model_args, seed_text):

@@ -30,9 +30,9 @@ def test_result_contract(seed_result, seed_text, tiny_marian, tiny_bart):
     assert d["translation"]["text"] == "\n\n".join(d["translation"]["paragraphs"])
     assert [b["tier"] for b in d["briefs"]] == ["headline", "short", "bullets", "extended"]
     for b in d["briefs"]:
-        assert set(b) == {"tier", "text", "words", "engine"}
+        assert set(b) == {"tier", "text", "words", "engine", "sources"}
         assert b["engine"] == f"seq2seq:{tiny_bart}" and b["words"] == word_count(b["text"])
-    assert set(d["timings_ms"]) == {"detect", "translate", "summarize"}
+    assert set(d["timings_ms"]) == {"detect", "translate", "summarize", "check"}
     assert Result.from_dict(json.loads(json.dumps(d))) == seed_result  # what the web API returns reads back
 
 

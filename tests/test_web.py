@@ -84,7 +84,7 @@ def test_api_returns_the_result_contract(url, seed_text, tiny_marian, tiny_bart,
     for b in result["briefs"]:
         assert str(tiny_bart) in b["engine"]
         assert 0 < b["words"] == word_count(b["text"]) <= limits[b["tier"]].max_words, b
-    assert set(result["timings_ms"]) == {"detect", "translate", "summarize"}
+    assert set(result["timings_ms"]) == {"detect", "translate", "summarize", "check"}
 
 
 def test_api_options_and_uploaded_files(url, seed_text, tmp_path):
