@@ -89,6 +89,7 @@ _ELIDED = ("l d s c m t v n un dell all nell dall sull coll quell quest tutt anc
 _CAP = re.compile(r"(?:(?<![\w'’])(?i:" + "|".join(sorted(_ELIDED, key=len, reverse=True)) + r")['’](?=\w))?"
                   r"(?P<w>[^\W\d_](?:[\w'’.\-]*[\w.])?)")
 _ELISION = re.compile(r"^(?i:" + "|".join(sorted(_ELIDED, key=len, reverse=True)) + r")['’](?=\w)")
+_UNITS = frozenset("Mbps Gbps Kbps Mbit Gbit kWh MWh GWh MW GW kW GHz MHz kHz Hz km kg mm cm".split())
 _ROMAN = re.compile(r"[IVXLCDM]+")
 
 
@@ -165,7 +166,7 @@ def _source_names(text: str, lang: str) -> list[Name]:
     not a roman numeral, not made only of words that get translated ("Dopoguerra", "Francoforte")."""
     out = []
     for n in names(text):
-        toks = [t for t in n.tokens if not _ROMAN.fullmatch(t)]
+        toks = [t for t in n.tokens if not _ROMAN.fullmatch(t) and t not in _UNITS]
         if n.initial and toks and _zipf(toks[0].lower(), lang) >= 3.0 and (len(toks) > 1 or not toks[0].isupper()):
             toks = toks[1:]  # "Un Daspo", "Oggi": only its position made the first word capital
         if n.initial and len(toks) == 1 and _zipf(toks[0].lower(), lang) >= (3.0 if toks[0].isupper() else 1.5):
@@ -323,6 +324,8 @@ def number_checks(source: str, target: str, lang: str = "it") -> list[tuple[str,
     left = list(quantities(target, "en"))
     missing = []
     for q in src:
+        if not source[: q.start].strip() and source[q.end: q.end + 1] in (".", ")") and q.kind == "number":
+            continue  # "8. ..." numbers a list item
         hit = next((t for t in left if _same(q, t, lang)), None)
         if hit is None:
             missing.append(q)

@@ -52,7 +52,8 @@ _MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_WORDS})\.?\s+(?P<day>[0-3]?\d)(?:
 _TIME = {
     "en": re.compile(r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:]|[.,]\d)(?:\s*(?P<ap>[ap]\.?m\.?)(?!\w))?"
                      r"|(?<![\d.,:])(?P<h2>1[0-2]|0?[1-9])\s*(?P<ap2>[ap]\.?m\.?)(?!\w)", re.IGNORECASE),
-    "it": re.compile(r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d.,:]?\d)"),
+    "it": re.compile(r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d.,:]?\d)"
+                     r"|(?<=\ble )(?P<h2>[01]?\d|2[0-3]) e (?P<m2>[0-5]\d)\b", re.IGNORECASE),
 }
 _BARE = {"migliaia": 1e3, "thousands": 1e3, "milioni": 1e6, "milione": 1e6, "millions": 1e6, "million": 1e6,
          "miliardi": 1e9, "miliardo": 1e9, "billions": 1e9, "billion": 1e9, "trillions": 1e12, "trillion": 1e12}
@@ -75,6 +76,11 @@ for _k, _w in enumerate(_EN_TENS, 2):
     WORD_VALUE["en"][_w] = 10 * _k
     for _u in range(1, 10):
         WORD_VALUE["en"][f"{_w}-{_EN_UNITS[_u]}"] = 10 * _k + _u
+for _k, _w in enumerate(("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                         "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split(), 1):
+    WORD_VALUE["en"][_w] = _k
+for _k, _w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split(), 2):
+    WORD_VALUE["en"][_w] = 10 * _k
 WORD_VALUE["en"].update({"hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12,
                          "a thousand": 1000, "one thousand": 1000, "a million": 1e6, "a billion": 1e9})
 for _k, _w in enumerate(_IT_UNITS):
@@ -143,7 +149,7 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
 
     for m in _TIME["it" if lang == "it" else "en"].finditer(text):
         g = m.groupdict()
-        hour, minute = int(g.get("h") or g.get("h2")), int(g.get("m") or 0)
+        hour, minute = int(g.get("h") or g.get("h2")), int(g.get("m") or g.get("m2") or 0)
         if (g.get("ap") or g.get("ap2") or "").lower().startswith("p") and hour < 12:
             hour += 12
         taken.append((m.start(), m.end()))
