@@ -206,7 +206,7 @@ def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> li
         english = next((e for s, e in expected.items() if n.text in s or s in n.text), None)
         if english is None:
             english = next((e for s, e in EXONYMS.items() if s in n.text), None)
-        if english is not None and any(fold(e) in target_fold or fold(e.split()[-1]) in target_fold.split()
+        if english is not None and any(fold(e) in target_fold or re.search(r"(?<!\w)" + re.escape(fold(e.split()[-1])) + r"(?!\w)", target_fold)
                                        for e in english.split("|")):
             translated += 1
             continue

@@ -199,3 +199,14 @@ def test_corruptions_of_real_references_are_flagged():
     out = measure(src, ref, glossary=Glossary.default())
     assert out["recall"]["all"] >= 0.9, out["recall"]
     assert out["false_checks_per_100"]["number_name"] <= 5, out["false_checks_per_100"]
+
+
+def test_batch_output_carries_the_report(cli, tmp_path, seed_text):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("\n\n".join(paragraphs(seed_text)[:2]), encoding="utf-8")
+    code, out, err = cli("batch", str(folder), str(tmp_path / "out.jsonl"), "--engine", "offline", "--tiers", "headline")
+    assert code == 0, err
+    (line,) = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["translation"]["sentences"] and line["briefs"][0]["sources"]
+    assert "semiconduttori" in [c["text"] for c in line["checks"]]

@@ -113,6 +113,9 @@ def measure(source: list[str], reference: list[str], lang: str = "it", seed: int
             if len(examples) < 40:
                 examples.append(c.to_dict())
     lines = len(source)
+    from ..english import words
+
+    n_words = sum(len(words(r)) for r in reference) or 1
     doc_checks = 0  # the same references checked as documents of DOC_LINES lines (sentence alignment on)
     for start in range(0, len(source) - DOC_LINES + 1, DOC_LINES):
         doc_checks += len(fidelity.check_texts(_doc("\n".join(source[start:start + DOC_LINES])),
@@ -139,6 +142,7 @@ def measure(source: list[str], reference: list[str], lang: str = "it", seed: int
             "by_kind": dict(kinds.most_common()),
             "aligned_documents_all": round(100 * doc_checks / doc_lines, 2),
         },
+        "checks_per_1000_words": round(1000 * sum(kinds.values()) / n_words, 2),
         "recall": {
             "all": round(flagged / total, 4) if total else None,
             "ci95": [round(x, 4) for x in _wilson(flagged, total)],
@@ -170,7 +174,7 @@ def markdown(out: dict) -> str:
     f, r = out["false_checks_per_100"], out["recall"]
     return (f"sentences {out['sentences']}: false checks per 100 sentences: number/name {f['number_name']}, "
             f"all {f['all']} {f['by_kind']}; checked as aligned documents of {DOC_LINES} lines: all "
-            f"{f['aligned_documents_all']}\n"
+            f"{f['aligned_documents_all']}; {out['checks_per_1000_words']} checks per 1,000 words\n"
             f"corruptions flagged: {r['flagged']}/{r['corruptions']} = {r['all']:.1%} "
             f"(95% CI {r['ci95'][0]:.1%}-{r['ci95'][1]:.1%}); "
             + ", ".join(f"{k} {v['flagged']}/{v['corruptions']}" for k, v in r["by_kind"].items()) + "\n")
