@@ -210,3 +210,15 @@ def test_batch_output_carries_the_report(cli, tmp_path, seed_text):
     (line,) = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert line["translation"]["sentences"] and line["briefs"][0]["sources"]
     assert "semiconduttori" in [c["text"] for c in line["checks"]]
+
+
+def test_eval_checks_command(cli):
+    args = ["eval", "checks", "--source", str(MT / "newssyscomb2009.ita"), "--reference", str(MT / "newssyscomb2009.eng")]
+    code, out, err = cli(*args, "--limit", "40", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["sentences"] == 40 and report["data"]["limit"] == 40
+    assert {"number_name", "all", "by_kind"} <= set(report["false_checks_per_100"])
+    assert report["recall"]["corruptions"] > 0 and 0 <= report["recall"]["all"] <= 1
+    code, out, err = cli(*args, "--offset", "100000")
+    assert code == 2 and "no lines" in err and err.count("\n") == 1
