@@ -62,6 +62,7 @@ _CSS = """<style>
   box-shadow:0 3px 10px rgba(0,0,0,.15);white-space:normal}
 .fid .sent:hover .src,.fid .sent:focus .src{display:block}
 .fid mark.check{background:#ffd8b5;border-bottom:2px solid #d1242f;padding:0 1px}
+.fid .src .line{display:block;margin-top:2px} .fid .brief{margin-bottom:6px}
 .fid ol.checks{margin:4px 0 0 18px} .fid .kind{font-weight:600}
 </style>"""
 
@@ -139,17 +140,20 @@ def fidelity_html(result: dict) -> str:
         units = brief_units(b["text"], bullets)
         sources = b.get("sources") or []
         flagged = _spans(checks, f"brief:{b['tier']}")
+        carried = _spans(checks, "translation")  # a flagged span of the translation the brief repeats
         items = []
         for k, unit in enumerate(units):
             ids = sources[k] if bullets and k < len(sources) else ([] if bullets else sources)
-            origin = "".join(f'<div>{sid + 1}. {html.escape(sentences[sid]["text"])}</div>'
-                             for sid in ids if sid in sentences) or "<div>no article sentence supports it</div>"
+            spans = flagged.get(k, []) + [x for sid in ids for x in carried.get(sid, []) if x[0] and x[0] in unit]
+            origin = "".join(f'<span class="line">{sid + 1}. {html.escape(sentences[sid]["text"])}</span>'
+                             for sid in ids if sid in sentences) or '<span class="line">no article sentence supports it</span>'
+
             items.append(f'<span class="sent" tabindex="0" data-brief="{html.escape(b["tier"])}" data-unit="{k}">'
-                         f'{_marked(unit, flagged.get(k, []))}<span class="src"><b>From the article:</b>{origin}</span>'
+                         f'{_marked(unit, spans)}<span class="src"><b>From the article:</b>{origin}</span>'
                          '</span>')
         body = "".join(f"<li>{i}</li>" for i in items) if bullets else " ".join(items)
         parts.append(f'<div class="brief" data-tier="{html.escape(b["tier"])}"><b>{html.escape(b["tier"].capitalize())}</b>'
-                     + (f"<ul>{body}</ul>" if bullets else f"<p>{body}</p>") + "</div>")
+                     + (f"<ul>{body}</ul>" if bullets else f'<div class="text">{body}</div>') + "</div>")
     if checks:
         parts.append(f'<div><b>Checks ({len(checks)})</b> — rule-based, each points at a place to look:'
                      '<ol class="checks">' + "".join(

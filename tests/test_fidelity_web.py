@@ -44,6 +44,9 @@ def test_page_marks_flags_and_shows_sources(offline_url, seed_text):
             assert checks.count() == len(page.locator("#fidelity ol.checks li[data-kind]").all()) >= marks.count() // 2
             assert "untranslated" in checks.first.inner_text()
 
+            # the briefs mark what they repeat of a flagged span (the extended brief copies sentence 2)
+            assert "semiconduttori" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
+
             # hover a translated sentence: its Italian source appears
             sentence = page.locator("#translation td.english .sent").first
             popup = sentence.locator(".src")
