@@ -436,8 +436,10 @@ def align(source: list[str], target: list[str]) -> list[tuple[list[int], list[in
             c -= 2 * len(a & b) / math.sqrt(len(a) * len(b))
         return c + (1.0 if len(si) + len(ti) == 3 else 0.0)
 
+    band = 30 + abs(n - m)  # beads stay near the diagonal: long documents cost O(n * band), not O(n * m)
     for i in range(n + 1):
-        for j in range(m + 1):
+        centre = round(i * m / n) if n else 0
+        for j in range(max(0, centre - band), min(m, centre + band) + 1):
             if cost[i][j] == inf:
                 continue
             for di, dj in ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2)):

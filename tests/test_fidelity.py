@@ -74,7 +74,14 @@ def test_neural_engines_keep_the_pairing_and_get_sources(tiny_pipeline, seed_tex
     assert " ".join(s["text"] for s in result["translation"]["sentences"] if s["paragraph"] == 0) == \
         result["translation"]["paragraphs"][0]
     assert [b["tier"] for b in result["briefs"]] == ["headline", "bullets"]
-    assert isinstance(result["checks"], list)
+    ids = {s["id"] for s in result["translation"]["sentences"]}
+    headline, bullets = result["briefs"]
+    assert set(headline["sources"]) <= ids
+    assert all(isinstance(x, list) and set(x) <= ids for x in bullets["sources"])
+    # a seq2seq brief sentence the article does not support is flagged, not silently attributed
+    unsupported = {(c["where"], c["sentence"]) for c in result["checks"] if c["kind"] == "unsupported"}
+    for k, x in enumerate(bullets["sources"]):
+        assert x or ("brief:bullets", k) in unsupported
 
 
 def test_english_input_gets_no_translation_checks(tiny_pipeline, english_text):
