@@ -62,7 +62,7 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)
 
 
 # Numbers written as words. English "one" counts (a translation often writes "1" so); Italian
-# "un/uno/una" do not (they are mostly articles), nor "sei" alone (also "you are").
+# "un/uno/una" do not (they are mostly articles), nor "sei" without a scale word (also "you are").
 _EN_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
              "sixteen seventeen eighteen nineteen").split()
 _EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -97,11 +97,11 @@ WORD_VALUE["it"].update({"cento": 100, "mille": 1000, "dozzina": 12, "una dozzin
 for _k, _w in enumerate(_IT_UNITS[2:10], 2):
     WORD_VALUE["it"][_w + "cento"] = 100 * _k
     WORD_VALUE["it"][_w + "mila"] = 1000 * _k
-del WORD_VALUE["it"]["sei"]
 _WORD_NUM = {
     lang: re.compile(
         r"(?<![\w-])(?P<w>" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")"
-        r"(?:\s+(?P<hundred>hundred))?(?:\s+(?P<scale>thousand|million|billion|mila|milioni|miliardi))?"
+        r"(?:\s+(?P<hundred>hundred))?(?P<halfpre>\s+and\s+a\s+half)?"
+        r"(?:\s+(?P<scale>thousand|million|billion|mila|milioni|miliardi))?"
         r"(?P<half>\s+(?:e\s+mezzo|and\s+a\s+half))?(?![\w])"
         r"(?:\s*(?P<pct>" + _PERCENT + r"))?",
         re.IGNORECASE)
@@ -126,6 +126,7 @@ def parse_number(digits: str, lang: str) -> float:
     """"2.200.112" (it) or "2,200,112" (en) -> 2200112; "1,2" (it) or "1.2" (en) -> 1.2.
     A separator followed by exactly three digits groups thousands in either language when the
     other separator does not appear (so "1.200" in Italian is 1200)."""
+    digits = re.sub(r"[ \u00a0\u202f]", "", digits)  # "75 000": thousands grouped by spaces
     thousands, decimal = (".", ",") if lang == "it" else (",", ".")
     if thousands in digits and decimal in digits:
         return float(digits.replace(thousands, "").replace(decimal, "."))
@@ -173,7 +174,7 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
             continue
         num = m.group("num").rstrip(".,")
         try:
-            value = parse_number(re.sub(r"[ \u00a0\u202f]", "", num), lang)
+            value = parse_number(num, lang)
         except ValueError:
             continue
         if m.group("frac"):
@@ -199,22 +200,24 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
         taken.append((m.start(), end))
         found.append(Quantity(value, kind, m.start(), end, text[m.start() : end],
                               CURRENCY[cur.strip().lower()] if cur else None))
-    for m in _BARE_SCALE.finditer(text):  # "milioni di dollari", "billions of dollars"
-        if free(m.start(), m.end()):
-            taken.append((m.start(), m.end()))
-            found.append(Quantity(_BARE[m.group(1).lower()], "number", m.start(), m.end(), m.group()))
     for m in _WORD_NUM["it" if lang == "it" else "en"].finditer(text):
         if not free(m.start(), m.end()) or (lang == "it" and m.group()[0].isupper() and m.start() > 0):
             continue  # "Otto Ritter" is a name
+        if lang == "it" and m.group("w").lower() == "sei" and not m.group("scale"):
+            continue  # "sei" is also "you are": six only before milioni, miliardi, mila
         value = float(WORD_VALUE["it" if lang == "it" else "en"][m.group("w").lower()])
         if m.group("hundred"):
             value *= 100
-        if m.group("half"):
+        if m.group("half") or m.group("halfpre"):
             value += 0.5
         if m.group("scale"):
             value *= SCALE[m.group("scale").lower()]
         taken.append((m.start(), m.end()))
         found.append(Quantity(value, "percent" if m.group("pct") else "number", m.start(), m.end(), m.group()))
+    for m in _BARE_SCALE.finditer(text):  # "milioni di dollari", "billions of dollars"
+        if free(m.start(), m.end()):
+            taken.append((m.start(), m.end()))
+            found.append(Quantity(_BARE[m.group(1).lower()], "number", m.start(), m.end(), m.group()))
     return sorted(found, key=lambda q: q.start)
 
 

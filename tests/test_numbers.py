@@ -33,3 +33,18 @@ def test_englishify_rewrites_italian_forms_and_leaves_english_alone():
     )
     english = "On 4 February 1,500 people paid $3.5 billion, 12.5% more than 1,234,567 in 2025."
     assert englishify(english) == english
+
+
+def test_words_times_decades_and_other_forms_read_alike():
+    assert [v for _, v in values("undici ostaggi, duecento miglia, tre milioni e mezzo", "it")] == [11.0, 200.0, 3.5e6]
+    assert [v for _, v in values("eleven hostages, two hundred miles, three and a half million", "en")][:2] == [11.0, 200.0]
+    assert values("il 9 per cento", "it") == values("nine percent", "en") == [("percent", 9.0)]
+    assert [v for _, v in values("alle 22:00, verso le 15 e 30", "it")] == [v for _, v in values("at 10 p.m., at 3:30 pm", "en")]
+    assert values("75 000 chilometri", "it") == values("75,000 kilometres", "en") == [("number", 75000.0)]
+    assert [v for _, v in values("negli anni '60", "it")] == [1960.0]
+    assert [v for _, v in values("29¾ inches", "en")] == [29.75]
+    assert [v for _, v in values("milioni di dollari", "it")] == [v for _, v in values("millions of dollars", "en")] == [1e6]
+    assert values("disegnata da Otto Ritter", "it") == []  # a name, not "eight"
+    assert [v for _, v in values("sei miliardi di dollari", "it")] == [v for _, v in values("six billion dollars", "en")] == [6e9]
+    assert [v for _, v in values("tre milioni e mezzo", "it")] == [v for _, v in values("three and a half million", "en")]
+    assert values("tu sei qui", "it") == []
