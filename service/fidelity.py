@@ -604,8 +604,16 @@ def main(args) -> int:
             checks = [c.to_dict() for c in pair_checks(s, t, None, lang, glossary)]
             print(json.dumps({"line": n, "checks": checks}, ensure_ascii=False), flush=False)
         return 0
-    if not source.strip() or not translation.strip():
-        raise BadInput(f"{args.source if not source.strip() else args.translation} is empty")
+    from .text import clean
+
+    try:
+        source = clean(source, limit * 20)
+    except BadInput as err:
+        raise BadInput(f"{args.source}: {err}") from None
+    try:
+        translation = clean(translation, limit * 20)
+    except BadInput as err:
+        raise BadInput(f"{args.translation}: {err}") from None
     checks = check_texts(source, translation, lang, glossary)
     if args.json:
         print(json.dumps({"checks": [c.to_dict() for c in checks]}, ensure_ascii=False, indent=2))

@@ -11,7 +11,14 @@ import pytest
 
 from service import Pipeline
 from service.evaluate.checks import corruptions, measure
-from service.fidelity import attribute, check_texts, content_words, loops, pair_checks, report
+from service.fidelity import (
+    attribute,
+    check_texts,
+    content_words,
+    loops,
+    pair_checks,
+    report,
+)
 from service.pipeline import Result
 from service.render import markdown
 from service.text import paragraphs
@@ -212,7 +219,7 @@ def test_batch_output_carries_the_report(cli, tmp_path, seed_text):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("\n\n".join(paragraphs(seed_text)[:2]), encoding="utf-8")
-    code, out, err = cli("batch", str(folder), str(tmp_path / "out.jsonl"), "--engine", "offline", "--tiers", "headline")
+    code, _, err = cli("batch", str(folder), str(tmp_path / "out.jsonl"), "--engine", "offline", "--tiers", "headline")
     assert code == 0, err
     (line,) = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert line["translation"]["sentences"] and line["briefs"][0]["sources"]
@@ -227,5 +234,5 @@ def test_eval_checks_command(cli):
     assert report["sentences"] == 40 and report["data"]["limit"] == 40
     assert {"number_name", "all", "by_kind"} <= set(report["false_checks_per_100"])
     assert report["recall"]["corruptions"] > 0 and 0 <= report["recall"]["all"] <= 1
-    code, out, err = cli(*args, "--offset", "100000")
+    code, _, err = cli(*args, "--offset", "100000")
     assert code == 2 and "no lines" in err and err.count("\n") == 1

@@ -15,12 +15,9 @@ translations: false checks on faithful references, and the share of deliberate c
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import random
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 
