@@ -1,17 +1,27 @@
-# `make demo` runs the main job on the seed article; `make test` runs the tests.
+# `make demo` runs the main job on the seed article; `make test` runs the tests (`make test-fast`
+# without the slow ones); `make lint` runs ruff and mypy.
 # Both create the environment (.venv, system packages) when it is missing.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SEED   := seeds/000_48b0761d22084af5.txt
 APT    := apertium apertium-spa-ita apertium-eng-spa cg3 chromium
 
-.PHONY: demo test env system clean
+.PHONY: demo test test-fast lint env system clean
 
 demo: env
 	$(VENV)/bin/briefs run $(SEED)
 
 test: env
 	$(VENV)/bin/pytest -q
+
+# The fast lane: everything but the tests marked slow (end-to-end jobs, servers, browsers, wheel build).
+test-fast: env
+	$(VENV)/bin/pytest -q -m "not slow"
+
+# Lint and type check (configured in pyproject.toml); `ruff format` is configured but not enforced.
+lint: env
+	$(VENV)/bin/ruff check service tests
+	$(VENV)/bin/mypy
 
 env: $(VENV)/.installed system
 

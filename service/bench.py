@@ -130,7 +130,7 @@ def build_models(cache_dir: Path, small: bool, log=lambda line: None) -> tuple[P
     root = Path(cache_dir) / "bench" / f"{'small' if small else 'full'}-{key}"
     jobs = [("opus-mt-it-en", synthetic.build_marian, mt_corpus, dict(spm_vocab=spec["spm_vocab"], **spec["mt"])),
             ("distilbart-cnn-12-6", synthetic.build_bart, sum_corpus, dict(bpe_vocab=spec["bpe_vocab"], **spec["summarizer"]))]
-    out = []
+    out: list[Path] = []
     for name, build, corpus, kwargs in reversed(jobs):  # the summarizer first: the MT model reads its vocabulary
         target = root / name
         if not (target / "config.json").is_file():
@@ -287,7 +287,7 @@ def copy_segments() -> tuple[tuple[tuple[int, float], ...], ...]:
     out = []
     for article_text, summary_text in _bart_summaries():
         article, summary = _words(article_text), _words(summary_text)
-        at = {}
+        at: dict[str, list[int]] = {}
         for j, w in enumerate(article):
             at.setdefault(w, []).append(j)
         segments, i = [], 0
@@ -361,13 +361,13 @@ def run_baseline(mt_dir: Path, sum_dir: Path, sentences: list[str], tiers, confi
     model.generate(**tok(sentences[0], return_tensors="pt").to(device), num_beams=4, max_new_tokens=4)  # warm-up
     r: dict = {}
     src = out = 0
-    english = []
+    english: list[str] = []
     with _clock(r, "translate_s"):
         for s in sentences:
             enc = tok(s, return_tensors="pt").to(device)
             n = out_len(s)
             gen = model.generate(**enc, num_beams=4, min_new_tokens=n, max_new_tokens=n)
-            english.append(tok.decode(gen[0], skip_special_tokens=True))
+            english.append(tok.decode(gen[0], skip_special_tokens=True))  # type: ignore[arg-type]
             src += enc["input_ids"].shape[1]
             out += n
         _sync(device)
@@ -414,7 +414,8 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
     from .models import set_threads
     from .pipeline import Pipeline
     from .summarize import load_tiers
-    from .text import clean, paragraphs, sentences as split
+    from .text import clean, paragraphs
+    from .text import sentences as split
 
     if config.device.startswith("cuda"):
         import torch
@@ -536,7 +537,7 @@ def _growth(pipe, summarizer, sentences: list[str], n: int, log) -> dict:
     rss = []
     log(f"RSS growth check: {n} consecutive articles")
     with _hooked(summarizer, fixed_lengths=lambda tier: min(tier_len(tier), 32)):
-        for k in range(n):
+        for _ in range(n):
             picked = rng.sample(sentences, k=min(len(sentences), 4))
             pipe.run(" ".join(picked[:2]) + "\n\n" + " ".join(picked[2:]), engine="neural", source_lang="it")
             rss.append(rss_mb())

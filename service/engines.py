@@ -33,7 +33,7 @@ SUMMARIZERS: dict[str, Any] = {
 FAMILIES = ("neural", "offline")
 
 
-def engine_class(value: Any) -> type:
+def engine_class(value: Any) -> Any:
     """The class a registry value names."""
     if not isinstance(value, str):
         return value
@@ -41,7 +41,7 @@ def engine_class(value: Any) -> type:
     return getattr(importlib.import_module(module, __package__), name)
 
 
-def of_family(table: dict[str, Any], family: str) -> list[tuple[str, type]]:
+def of_family(table: dict[str, Any], family: str) -> list[tuple[str, Any]]:
     """(name, class) of the registered engines of `family`, in registry order."""
     if family not in FAMILIES:
         raise ValueError(f"unknown engine family '{family}' (use {', '.join(FAMILIES)})")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import ModelUnavailable
@@ -32,7 +32,7 @@ def load_seq2seq(model_id: str, device: str = "cpu"):
         return _load(model_id, device)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(model_id: str, device: str):
     import torch
     import transformers
@@ -106,7 +106,7 @@ def load_seq2seq_int8(model_id: str):
         return _load_int8(model_id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_int8(model_id: str):
     import warnings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Callable, cast
 
 from . import engines
 from .config import ENGINES, Config
@@ -151,7 +151,7 @@ class Pipeline:
                 progress("detect", k, len(texts))
         english = self._translate_all([d for d in docs if isinstance(d, _Doc)], progress)
         results: list[Result | BriefsError] = []
-        for k, doc in enumerate(docs):
+        for doc in docs:
             if isinstance(doc, BriefsError):
                 results.append(doc)
                 continue
@@ -173,7 +173,8 @@ class Pipeline:
         directly on English articles."""
         engine = engine or self.config.engine
         if tiers is None or any(isinstance(t, str) for t in tiers):
-            tiers = load_tiers(self.config.prompts_dir, tiers if tiers is not None else self.config.tiers)
+            tiers = load_tiers(self.config.prompts_dir, tiers if tiers is not None else self.config.tiers)  # type: ignore[arg-type]
+        tiers = cast("list[Tier]", tiers)  # names were loaded above
         if not tiers:
             return [], []
         summarizer, warnings = self.summarizer(engine)
@@ -332,7 +333,7 @@ class Pipeline:
                 continue
             instance = getattr(cls, "instance_key", None)
             key = (name, instance(self.config, language) if instance else language)
-            made = self._mt_engine(key, lambda glossary: cls.from_config(self.config, language, glossary))
+            made = self._mt_engine(key, lambda glossary, cls=cls: cls.from_config(self.config, language, glossary))
             return made, list(self._notices.get(key, []))
         raise UnsupportedLanguage(language, "; ".join(reasons) or f"no {family} translator is registered")
 

@@ -28,7 +28,7 @@ def markdown(result: Result) -> str:
     for brief in result.briefs:
         lines += [f"## {brief.tier.capitalize()} ({brief.words} words)", "", brief.text, ""]
     lines += checks_markdown(result.checks)
-    lines += [f"## English translation", "", *[p + "\n" for p in result.translation.paragraphs]]
+    lines += ["## English translation", "", *[p + "\n" for p in result.translation.paragraphs]]
     engines = [f"translation: `{result.translation.engine}`"] + sorted({f"briefs: `{b.engine}`" for b in result.briefs})
     timings = ", ".join(f"{k} {v} ms" for k, v in result.timings_ms.items())
     lines += ["---", f"Engines: {'; '.join(engines)}. Timings: {timings}.", ""]

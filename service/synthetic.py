@@ -121,7 +121,7 @@ def build_bart(out: Path, corpus: str, *, bpe_vocab: int = 400, seed: int = 0, w
         vocab_size=len(tok), pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
         eos_token_id=tok.eos_token_id, decoder_start_token_id=tok.eos_token_id,
         forced_bos_token_id=tok.bos_token_id, forced_eos_token_id=tok.eos_token_id, **params,
-    )
+    )  # type: ignore[call-arg]  # forced_bos_token_id: a generation setting BartConfig's stub omits
     torch.manual_seed(seed)
     model = BartForConditionalGeneration(config)
     if words:

@@ -20,7 +20,12 @@ from pathlib import Path
 import pytest
 
 from service.batch import (
-    JobOptions, JobSpec, MemoryTranslator, TranslationMemory, open_source, run_job,
+    JobOptions,
+    JobSpec,
+    MemoryTranslator,
+    TranslationMemory,
+    open_source,
+    run_job,
 )
 from service.cli import main as cli_main
 from service.errors import BadInput
@@ -249,6 +254,7 @@ def test_duplicate_ids_are_reported_not_merged(tmp_path, tiny_config):
     assert warnings == ['duplicate id "x" (line 3): only its first occurrence is processed']
 
 
+@pytest.mark.slow
 # ---- resume and crash safety ------------------------------------------------------------------------
 def test_kill_9_mid_job_then_resume_gives_every_id_exactly_once(tmp_path, tiny_model_args):
     n = 240
@@ -396,6 +402,7 @@ def local_ray():
     ray.shutdown()
 
 
+@pytest.mark.slow
 def test_ray_runner_gives_the_same_results_as_the_local_runner(tmp_path, tiny_config, local_ray):
     records = [{"id": f"r{k}", "text": italian(k)} for k in range(10)]
     records.insert(4, '{"id": "broken"')

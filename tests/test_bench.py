@@ -17,6 +17,7 @@ def report(cli, briefs_cache):
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_bench_reports_both_paths_side_by_side(report):
     paths = report["paths"]
     assert set(paths) == {"baseline", "service"}
@@ -32,6 +33,7 @@ def test_bench_reports_both_paths_side_by_side(report):
     assert set(report["goals"]) and all(isinstance(v, bool) for v in report["goals"].values())
 
 
+@pytest.mark.slow
 def test_both_paths_translate_the_same_work(report):
     base, svc = report["paths"]["baseline"], report["paths"]["service"]
     assert base["source_tokens"] == svc["source_tokens"]
@@ -39,6 +41,7 @@ def test_both_paths_translate_the_same_work(report):
     assert report["input"]["sentences"] == 22  # the seed article's
 
 
+@pytest.mark.slow
 def test_summaries_copy_like_real_ones_and_the_worst_case_is_reported(report):
     svc = report["paths"]["service"]
     assert "SummEval" in report["settings"]["summary_workload"]
@@ -50,12 +53,14 @@ def test_summaries_copy_like_real_ones_and_the_worst_case_is_reported(report):
     assert "copy nothing" in table(report)
 
 
+@pytest.mark.slow
 def test_rss_growth_check_covers_every_article(report):
     growth = report["rss_growth"]
     assert growth["articles"] == 12 and len(growth["rss_every_10_mb"]) == 1
     assert growth["growth_mb"] == pytest.approx(growth["rss_last_mb"] - growth["rss_settled_mb"], abs=0.01)
 
 
+@pytest.mark.slow
 def test_table_quotes_the_report(report):
     text = table(report)
     assert "| MT output tokens/s |" in text and "| seed article end to end (s) |" in text

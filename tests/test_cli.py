@@ -53,8 +53,8 @@ def test_run_html_file(cli, tiny_model_args, seed_text, tmp_path):
         ("Perché è così".encode("latin-1") * 10, "not valid UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
         (b"Ciao a tutti.", "too short to detect"),
-        ("Wasiirka arrimaha dibadda ayaa caawa yimid magaalada Washington si uu uga qayb galo shirka macdanta "
-         "muhiimka ah. Dalal badan ayaa ka qayb galaya.".encode(), "unsupported source language 'so'"),
+        (b"Wasiirka arrimaha dibadda ayaa caawa yimid magaalada Washington si uu uga qayb galo shirka macdanta "
+         b"muhiimka ah. Dalal badan ayaa ka qayb galaya.", "unsupported source language 'so'"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(cli, tiny_model_args, tmp_path, content, fragment):
@@ -88,7 +88,7 @@ def test_debug_shows_the_traceback(cli):
 
 
 def test_source_lang_override(cli, tiny_model_args):
-    code, out, err = cli("run", "-", "--source-lang", "it", "--tiers", "headline", "--json", *tiny_model_args, stdin="Ciao a tutti.".encode())
+    code, out, err = cli("run", "-", "--source-lang", "it", "--tiers", "headline", "--json", *tiny_model_args, stdin=b"Ciao a tutti.")
     assert code == 0, err
     assert json.loads(out)["source"]["language"] == "it"
 

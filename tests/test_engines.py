@@ -7,12 +7,12 @@ import json
 import pickle
 
 import pytest
-from toy_engine import ToyTranslator
 
 from service import Config, Pipeline, engines
 from service.cli import main as cli_main
 from service.errors import EngineUnavailable, ModelUnavailable
 from service.translate.memory import MemoryTranslator, TranslationMemory
+from toy_engine import ToyTranslator
 
 FRENCH = "Le ministre arrive ce soir.\n\nLa conférence commence demain."
 

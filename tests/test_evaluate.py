@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from service.errors import BadInput
 from service.evaluate import (
     Rouge,
     SummaryItem,
@@ -18,7 +19,6 @@ from service.evaluate import (
     select_domain,
     split_sentences,
 )
-from service.errors import BadInput
 
 
 # ---- scorers ---------------------------------------------------------------------------------------

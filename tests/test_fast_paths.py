@@ -22,8 +22,7 @@ import pytest
 
 from service import Pipeline
 from service.config import Config
-from service.summarize import load_tiers
-from service.summarize import seq2seq
+from service.summarize import load_tiers, seq2seq
 from service.summarize.seq2seq import Seq2SeqSummarizer
 from service.synthetic import build_bart
 from service.text import paragraphs, sentences
@@ -45,6 +44,7 @@ def cache(tmp_path_factory):
     return tmp_path_factory.mktemp("ct2-cache")
 
 
+@pytest.mark.slow
 def test_ctranslate2_unquantized_greedy_equals_torch(tiny_marian, seed_sentences, cache):
     torch_engine = MarianTranslator(str(tiny_marian), num_beams=1)
     fast = ctranslate.CTranslate2Translator(str(tiny_marian), num_beams=1, quantization="float32", cache_dir=cache)
@@ -80,6 +80,7 @@ def _greedy(model, tokenizer, sentence, n=16):
     return out[0, 1:].tolist()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["ctranslate2-int8", "torch-int8"])
 def test_int8_log_probabilities_within_tolerance(tiny_marian, seed_sentences, cache, backend):
     reference = MarianTranslator(str(tiny_marian), num_beams=1)
@@ -125,6 +126,7 @@ def stopping_bart(tmp_path_factory, corpus):
     return build_bart(tmp_path_factory.mktemp("models") / "bart-stops", corpus, bpe_vocab=1000, eos_bias=0.3)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lookup", [0, 6])
 @pytest.mark.parametrize("which", ["tiny_bart", "stopping_bart"])
 def test_one_greedy_pass_equals_one_pass_per_tier(request, which, lookup, english_text, seed_text):

@@ -6,8 +6,8 @@ from dataclasses import replace
 import pytest
 
 from service import Config, Pipeline
-from service.pipeline import Result
 from service.errors import BadInput, ModelUnavailable, UnsupportedLanguage
+from service.pipeline import Result
 from service.summarize.seq2seq import Seq2SeqSummarizer
 from service.summarize.tiers import load_tiers
 from service.synthetic import build_bart

@@ -26,7 +26,15 @@ from ..translate.memory import MemoryStats, MemoryTranslator, TranslationMemory,
 from .command import main, register
 from .job import DEFAULT_BATCH, JobOptions, JobSpec, Outcome, Summary, Worker, error_outcome, run_job
 from .sources import (
-    DOC_SUFFIXES, JSONL_SUFFIXES, CsvSource, DirSource, Item, JsonlSource, Source, item_key, open_source,
+    DOC_SUFFIXES,
+    JSONL_SUFFIXES,
+    CsvSource,
+    DirSource,
+    Item,
+    JsonlSource,
+    Source,
+    item_key,
+    open_source,
 )
 from .writer import OutputWriter
 

@@ -49,7 +49,7 @@ def main(args: argparse.Namespace) -> int:
         raise BadInput("--batch-size and --concurrency must be at least 1")
     if args.ray_address and args.runner != "ray":
         raise BadInput("--ray-address needs --runner ray")
-    tiers = [] if args.no_briefs else None  # None: the config's tiers
+    tiers: list[str] | None = [] if args.no_briefs else None  # None: the config's tiers
     if not args.no_briefs and config.tiers is not None:
         load_tiers(config.prompts_dir, config.tiers)  # an unknown tier: exit 2 now, not per document
     source = open_source(args.input, args.format, id_field=args.id_field, text_field=args.text_field,

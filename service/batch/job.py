@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import BriefsError, BadInput
+from ..errors import BadInput, BriefsError
 from ..progress import progress_bar
 from ..translate.memory import MemoryStats, MemoryTranslator, TranslationMemory, glossary_fingerprint
 from .sources import Item, Source
@@ -31,7 +31,7 @@ class Outcome:
         return self.error is None
 
 
-def error_outcome(item: Item, reason: str, exit_code: int) -> Outcome:
+def error_outcome(item: Item, reason: object, exit_code: int) -> Outcome:
     reason = " ".join(str(reason).split()) or "failed"
     record: dict[str, Any] = {"id": item.id}
     if item.line is not None:
@@ -74,7 +74,7 @@ class Worker:
             else:
                 todo.append(k)
         if todo:
-            texts = [items[k].text for k in todo]
+            texts = [items[k].text or "" for k in todo]  # set: items without an error have text
             try:
                 results = self._run(texts)
             except Exception:  # noqa: BLE001 - one bad document must not sink its batch: go one by one
@@ -130,7 +130,7 @@ class Summary:
                 self.ok += 1
             else:
                 self.failed += 1
-                self.reasons[o.error[:100]] += 1
+                self.reasons[(o.error or "")[:100]] += 1
         self.sentences += stats.get("sentences", 0)
         self.memory_hits += stats.get("hits", 0)
         self.translated += stats.get("translated", 0)

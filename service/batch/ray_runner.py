@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import EngineUnavailable
 from ..translate.memory import TranslationMemory
-from .job import JobOptions, JobSpec, Outcome, Summary, Worker, _Plan, _bar, _tick, _write_errors
+from .job import JobOptions, JobSpec, Outcome, Summary, Worker, _bar, _Plan, _tick, _write_errors
 from .sources import Item, Source
 from .writer import OutputWriter
 

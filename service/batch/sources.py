@@ -56,9 +56,15 @@ class Source:
         self.max_chars = max_chars
         self.line_limit = max_chars * 8 + (1 << 20)  # JSON escapes can make a line longer than its text
 
-    def count(self) -> int | None: ...
+    def check(self) -> None:
+        """BadInput (exit 2) now when the input is unusable."""
+        raise NotImplementedError
 
-    def items(self) -> Iterator[Item]: ...
+    def count(self) -> int | None:
+        raise NotImplementedError
+
+    def items(self) -> Iterator[Item]:
+        raise NotImplementedError
 
     def plan_items(self) -> Iterator[Item]:
         """Like items(), for a pass that needs ids, not texts."""
@@ -74,7 +80,8 @@ class Source:
             if item.index >= last:
                 return
 
-    def _items_from(self, offset: int, index: int, line: int) -> Iterator[Item]: ...
+    def _items_from(self, offset: int, index: int, line: int) -> Iterator[Item]:
+        raise NotImplementedError
 
     def _value(self, id_: Any, index: int, line: int | None, offset: int | None, text: Any) -> Item:
         """Check an id and text taken from a record."""

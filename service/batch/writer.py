@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 from ..errors import BadInput
 from .sources import item_key
@@ -19,7 +19,7 @@ class OutputWriter:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.fh = None
+        self.fh: BinaryIO | None = None
         self.repaired = 0  # bytes of a partial last line removed by scan()
 
     def scan(self, retry_failed: bool = False) -> tuple[set[str], set[str]]:
@@ -84,6 +84,7 @@ class OutputWriter:
     def write(self, lines: Iterable[str]) -> None:
         data = "".join(line + "\n" for line in lines).encode("utf-8")
         if data:
+            assert self.fh is not None, "write() before open()"
             self.fh.write(data)
             self.fh.flush()
             os.fsync(self.fh.fileno())

@@ -20,8 +20,20 @@ from __future__ import annotations
 
 from .command import main, register
 from .data import (
-    DATA_DIR, EVAL_DIR, FLORES_ENG, FLORES_ITA, FLORES_META, PUBLISHED_MT, REPORTS_DIR, SUMMEVAL, SummaryItem,
-    flores_articles, load_summaries, read_lines, read_metadata, select_domain,
+    DATA_DIR,
+    EVAL_DIR,
+    FLORES_ENG,
+    FLORES_ITA,
+    FLORES_META,
+    PUBLISHED_MT,
+    REPORTS_DIR,
+    SUMMEVAL,
+    SummaryItem,
+    flores_articles,
+    load_summaries,
+    read_lines,
+    read_metadata,
+    select_domain,
 )
 from .metrics import ROUGE_LABELS, ROUGE_TYPES, SPLITS, Rouge, lead3, score_mt, split_sentences
 from .report import chart, data_info, environment, markdown, write_report

@@ -7,7 +7,7 @@ import hashlib
 import json
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterable
 
@@ -36,7 +36,7 @@ def environment(config, engines: dict) -> dict:
     except OSError:
         load = None
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "engine_requested": config.engine,
         "engines": engines,
         "models": {"summarizer": config.summarizer_model, "mt": dict(config.mt_models)},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import BadInput, EngineUnavailable
 from ..text import word_count
@@ -40,7 +40,7 @@ def evaluate_summaries(
         briefs, more = pipeline.brief(item.article, tier_list, engine)
         seconds += time.perf_counter() - t0
         warnings += [w for w in more if w not in warnings]
-        record = {"id": item.id, "briefs": {}, "scores": {}}
+        record: dict[str, Any] = {"id": item.id, "briefs": {}, "scores": {}}
         for tier, brief in zip(tier_list, briefs):
             scores = rouge.score(rouge.prepare(brief.text), refs, prepared=True)
             accs[tier.name].engine = brief.engine
@@ -156,7 +156,7 @@ def evaluate_crosslingual(
     translations, refs_text, per_item = [], [], []
     checks_seen = {"checks": 0, "words": 0}  # the fidelity report of each result
     languages: dict[str, int] = {}
-    engines = {"translator": set(), "summarizer": set()}
+    engines: dict[str, set[str]] = {"translator": set(), "summarizer": set()}
     for (url, _, reference), result in zip(articles, results):
         if isinstance(result, BriefsError):
             failed.append({"url": url, "error": str(result)})
@@ -168,7 +168,7 @@ def evaluate_crosslingual(
         if bar:
             bar(1)
         warnings += [w for w in more if w not in warnings]
-        record = {"url": url, "briefs": {}, "scores": {}}
+        record: dict[str, Any] = {"url": url, "briefs": {}, "scores": {}}
         for tier, via, ref in zip(tier_list, result.briefs, direct):
             engines["summarizer"].add(via.engine)
             scores = rouge.score(via.text, [ref.text])

@@ -106,7 +106,9 @@ class Seq2SeqSummarizer:
     def chunks(self, text: str, budget: int) -> list[str]:
         """Consecutive runs of whole sentences of at most `budget` tokens each, covering the text
         (a single sentence longer than that is cut between words)."""
-        out, current, used = [], [], 0
+        out: list[str] = []
+        current: list[str] = []
+        used = 0
         for sentence in article_sentences(text):
             for piece in self._fit_sentence(sentence, budget):
                 n = self.n_tokens(piece)
@@ -205,8 +207,13 @@ class Seq2SeqSummarizer:
     def _processors(self, watch: "_EndWatch"):
         """The logits processors generate() applies in the shared pass, in its order: no repeated
         trigram, the model's banned words and minimum length, its forced first token, then `watch`."""
-        from transformers import (ForcedBOSTokenLogitsProcessor, LogitsProcessorList, MinLengthLogitsProcessor,
-                                  NoBadWordsLogitsProcessor, NoRepeatNGramLogitsProcessor)
+        from transformers import (
+            ForcedBOSTokenLogitsProcessor,
+            LogitsProcessorList,
+            MinLengthLogitsProcessor,
+            NoBadWordsLogitsProcessor,
+            NoRepeatNGramLogitsProcessor,
+        )
 
         gc = self.model.generation_config
         out = LogitsProcessorList([NoRepeatNGramLogitsProcessor(3)])

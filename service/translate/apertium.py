@@ -208,7 +208,9 @@ class _Plan:
 
     @classmethod
     def build(cls, text: str, spans: list[tuple[int, int, Entry]]) -> "_Plan":
-        pieces, entries, last = [], [], 0
+        pieces: list[str] = []
+        entries: list[Entry] = []
+        last = 0
         for start, end, entry in sorted(spans, key=lambda x: (x[0], -x[1])):
             if start < last:
                 continue
@@ -303,7 +305,7 @@ def _name_spans(text: str, tokens: list[re.Match], kinds: dict[str, set[str]]) -
             current, pending = [], []
     if current:
         runs.append(current)
-    spans = []
+    spans: list[tuple[int, int, int | None]] = []
     for run in runs:
         whole = _settle(run)
         if whole is None:
@@ -367,7 +369,7 @@ def _english_number(number: str) -> str:
     """Italian number formatting to English where it is unambiguous: "1,2" -> "1.2",
     "1.200.000" -> "1,200,000"; anything else ("10.30") as written."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?%?|\d+,\d+%?", number):
-        return number.translate(str.maketrans({".": ",", ",": "."}))
+        return number.translate(str.maketrans(".,", ",."))
     return number
 
 

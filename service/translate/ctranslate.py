@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -136,7 +136,7 @@ def load_translator(model_id: str, *, device: str = "cpu", quantization: str = "
     return _load(model_id, device, quantization, intra, inter, str(cache_dir or default_cache_dir()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(model_id, device, quantization, threads, inter_threads, cache_dir):
     import ctranslate2
     import torch
@@ -190,8 +190,8 @@ class CTranslate2Translator(SentenceEngine):
                 max_decoding_length=most - 1, min_decoding_length=max(least - 1, 1), max_input_length=0,
             ))
         for (texts, _), results in zip(batches, pending):
-            hyps = [r.result().hypotheses[0] for r in results]
+            hyps: list[list[str]] = [r.result().hypotheses[0] for r in results]
             if self.fixed_lengths is not None:  # each piece its own length (the end token not written)
                 hyps = [h[:self.fixed_lengths(t) - 1] for h, t in zip(hyps, texts)]
-            yield [self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(h), skip_special_tokens=True)
+            yield [self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(h), skip_special_tokens=True)  # type: ignore[misc]
                    for h in hyps]

@@ -86,8 +86,8 @@ class SentenceEngine:
         joined: dict[int, list[str]] = {}
         for (i, _), text in zip(pieces, out):
             joined.setdefault(i, []).append(text)
-        english = {unique[i]: " ".join(parts) for i, parts in joined.items()}
-        return [english.get(s, s) for s in sentences]
+        whole = {unique[i]: " ".join(parts) for i, parts in joined.items()}
+        return [whole.get(s, s) for s in sentences]
 
 
 class MarianTranslator(SentenceEngine):
