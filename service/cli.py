@@ -1,4 +1,4 @@
-"""`briefs`: a thin shell over the Pipeline (DESIGN.md, CLI contract).
+"""`briefs`: a thin shell over the Pipeline (docs/design.md, CLI contract).
 
 Exit codes: 0 ok; 2 bad input; 3 a needed model or engine is unavailable; 1 anything else
 (batch: 4 when some items failed). Errors are one line on stderr; `--debug` shows the traceback.

@@ -1,4 +1,4 @@
-"""Errors the shells turn into one line on stderr and an exit code (see DESIGN.md, CLI contract)."""
+"""Errors the shells turn into one line on stderr and an exit code (see docs/design.md, CLI contract)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 ROUGE_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum"}
 
 # Sentence splitting for ROUGE-Lsum (one sentence per line). "regex" (a break after . ! or ? and
-# whitespace) reproduces the published SummEval peer figures exactly (DESIGN.md); "project" is
+# whitespace) reproduces the published SummEval peer figures exactly (docs/design.md); "project" is
 # service.text.sentences; "nltk" is nltk.sent_tokenize and needs the punkt data installed.
 SPLITS = ("regex", "project", "nltk")
 _REGEX_SPLIT = re.compile(r"(?<=[.!?])\s+")
