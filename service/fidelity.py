@@ -452,7 +452,7 @@ def align(source: list[str], target: list[str]) -> list[tuple[list[int], list[in
     beads = []
     i, j = n, m
     while (i, j) != (0, 0):
-        pi, pj = back[i][j]
+        pi, pj = back[i][j]  # type: ignore[misc]  # every cell on the path back was reached
         beads.append((list(range(pi, i)), list(range(pj, j))))
         i, j = pi, pj
     return beads[::-1]
@@ -614,11 +614,11 @@ def main(args) -> int:
         translation = clean(translation, limit * 20)
     except BadInput as err:
         raise BadInput(f"{args.translation}: {err}") from None
-    checks = check_texts(source, translation, lang, glossary)
+    found = check_texts(source, translation, lang, glossary)
     if args.json:
-        print(json.dumps({"checks": [c.to_dict() for c in checks]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"checks": [c.to_dict() for c in found]}, ensure_ascii=False, indent=2))
     else:
-        for c in checks:
+        for c in found:
             print(f"sentence {c.sentence + 1 if c.sentence is not None else '-'}\t{c.kind}\t{c.text}\t{c.message}")
-        print(f"{len(checks)} checks")
+        print(f"{len(found)} checks")
     return 0

@@ -150,7 +150,7 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
 
     for m in _TIME["it" if lang == "it" else "en"].finditer(text):
         g = m.groupdict()
-        hour, minute = int(g.get("h") or g.get("h2")), int(g.get("m") or g.get("m2") or 0)
+        hour, minute = int(g.get("h") or g.get("h2")), int(g.get("m") or g.get("m2") or 0)  # type: ignore[arg-type]  # the pattern has h or h2
         if (g.get("ap") or g.get("ap2") or "").lower().startswith("p") and hour < 12:
             hour += 12
         taken.append((m.start(), m.end()))

@@ -5,11 +5,11 @@ Driven in Debian's chromium with the offline engines (rule-based, deterministic)
 from __future__ import annotations
 
 import pytest
-from test_web import CHROMIUM_ARGS, WAIT_MS, free_port
 
 from service import Pipeline
 from service.text import paragraphs
 from service.web import build_app, launch
+from test_web import CHROMIUM_ARGS, WAIT_MS, free_port
 
 
 @pytest.fixture(scope="module")

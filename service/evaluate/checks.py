@@ -121,14 +121,14 @@ def measure(source: list[str], reference: list[str], lang: str = "it", seed: int
     numbers_names = kinds["number"] + kinds["name"]
     per_kind: dict[str, list[int]] = {}
     missed: list[dict] = []
-    for c in corruptions(source, reference, seed, lang):
-        before, after = _report(c, c.clean, lang, glossary), _report(c, c.corrupted, lang, glossary)
+    for cut in corruptions(source, reference, seed, lang):
+        before, after = _report(cut, cut.clean, lang, glossary), _report(cut, cut.corrupted, lang, glossary)
         hit = bool(after - before)
-        per_kind.setdefault(c.kind, [0, 0])
-        per_kind[c.kind][0] += hit
-        per_kind[c.kind][1] += 1
+        per_kind.setdefault(cut.kind, [0, 0])
+        per_kind[cut.kind][0] += hit
+        per_kind[cut.kind][1] += 1
         if not hit and len(missed) < 20:
-            missed.append({"kind": c.kind, "line": c.line + 1, "corrupted": c.corrupted[:300]})
+            missed.append({"kind": cut.kind, "line": cut.line + 1, "corrupted": cut.corrupted[:300]})
     flagged = sum(k for k, _ in per_kind.values())
     total = sum(n for _, n in per_kind.values())
     return {
