@@ -13,6 +13,7 @@ from typing import Callable, cast
 
 from . import engines
 from .config import ENGINES, Config
+from . import wire
 from .detect import detect
 from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguage
 from .summarize import Summarizer, Tier, load_tiers
@@ -49,6 +50,7 @@ class Translation:
     engine: str
     paragraphs: list[str]
     sentences: list[Sentence] = field(default_factory=list)
+    metadata: list[str] = field(default_factory=list)  # wire datelines, bylines... kept out of the briefs (service/wire.py)
 
 
 @dataclass
@@ -95,6 +97,7 @@ class _Doc:
     translator: Translator
     warnings: list[str]
     timings: dict[str, int]
+    metadata: list[str] = field(default_factory=list)
 
 
 class Pipeline:
@@ -178,6 +181,7 @@ class Pipeline:
         if not tiers:
             return [], []
         summarizer, warnings = self.summarizer(engine)
+        english = wire.split(english).body or english  # English input too: no dateline reaches a brief
         step = (lambda done, total: progress("summarize", done, total)) if progress else None
         raw = summarizer.summarize(english, tiers, step)
         briefs = []
@@ -223,7 +227,8 @@ class Pipeline:
         if engine not in ENGINES:
             raise BadInput(f"unknown engine '{engine}' (use {', '.join(ENGINES[:-1])} or {ENGINES[-1]})")
         text = clean(text, self.config.max_chars)
-        paras = paragraphs(text)
+        cut = wire.split(text)  # datelines, bylines, metadata lines: kept aside, never briefed
+        paras = paragraphs(cut.body) or paragraphs(text)
         if source_lang:
             language, confidence, mixed = source_lang.lower(), 1.0, []
         else:
@@ -235,7 +240,8 @@ class Pipeline:
         translator, warnings = self.translator(language, engine)
         if mixed:
             warnings.append(f"paragraphs in other languages ({', '.join(mixed)}) were translated as '{language}'")
-        return _Doc(text, paras, language, confidence, mixed, translator, warnings, {"detect": _ms(t0, t1)})
+        return _Doc(text, paras, language, confidence, mixed, translator, warnings, {"detect": _ms(t0, t1)},
+                    cut.metadata if cut.body else [])
 
     def _translate_all(self, docs: list[_Doc], progress: Progress | None) -> dict[int, list[list[tuple[str, str]]]]:
         """Per document (keyed by id(doc)), its paragraphs as (source, English) sentence pairs, one
@@ -274,7 +280,7 @@ class Pipeline:
         checks = self._fidelity(doc, aligned, briefs, tiers)
         return Result(
             source=Source(doc.language, doc.confidence, len(doc.text), len(doc.paragraphs), doc.mixed),
-            translation=Translation(text, doc.translator.name, english, aligned),
+            translation=Translation(text, doc.translator.name, english, aligned, doc.metadata),
             briefs=briefs,
             warnings=warnings,
             timings_ms=doc.timings,
