@@ -11,12 +11,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, cast
 
-from . import engines
+from . import engines, wire
 from .config import ENGINES, Config
-from . import wire
 from .detect import detect
 from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguage
-from .summarize import Summarizer, Tier, load_tiers
+from .summarize import Summarizer, Tier
+from .summarize.tiers import read_tiers, select_tiers, shortfall
 from .text import clean, paragraphs, sentences, word_count
 from .translate import IdentityTranslator, Translator
 from .translate.glossary import Glossary, GlossaryTranslator
@@ -109,6 +109,7 @@ class Pipeline:
         self._engines: dict[tuple, object] = {}
         self._notices: dict[tuple, list[str]] = {}  # engine key -> warnings every result from it carries
         self._glossary: Glossary | BadInput | None = None
+        self._tier_defs: dict[str, Tier] | None = None
         self._lock = threading.RLock()
         from .models import set_threads
 
@@ -143,7 +144,7 @@ class Pipeline:
         (length-sorted batches, repeated sentences translated once). A document that fails gets its
         error in its place; the others go on."""
         engine = engine or self.config.engine
-        tier_list = load_tiers(self.config.prompts_dir, tiers if tiers is not None else self.config.tiers)
+        tier_list = self.tiers(tiers if tiers is not None else self.config.tiers)
         docs: list[_Doc | BriefsError] = []
         for k, text in enumerate(texts, 1):
             try:
@@ -176,7 +177,7 @@ class Pipeline:
         directly on English articles."""
         engine = engine or self.config.engine
         if tiers is None or any(isinstance(t, str) for t in tiers):
-            tiers = load_tiers(self.config.prompts_dir, tiers if tiers is not None else self.config.tiers)  # type: ignore[arg-type]
+            tiers = self.tiers(tiers if tiers is not None else self.config.tiers)  # type: ignore[arg-type]
         tiers = cast("list[Tier]", tiers)  # names were loaded above
         if not tiers:
             return [], []
@@ -185,10 +186,45 @@ class Pipeline:
         step = (lambda done, total: progress("summarize", done, total)) if progress else None
         raw = summarizer.summarize(english, tiers, step)
         briefs = []
+        warnings = list(warnings)
         for tier, draft in zip(tiers, raw):
             text = tier.enforce(draft)
+            if tier.shape == "line":
+                text = self._checked_headline(text, english, tier, summarizer, warnings)
+            short = shortfall(tier, text)
+            if short:
+                warnings.append(short)
             briefs.append(Brief(tier.name, text, word_count(text), summarizer.name))
-        return briefs, list(warnings)
+        return briefs, warnings
+
+    def _checked_headline(self, text: str, english: str, tier: Tier, summarizer, warnings: list[str]) -> str:
+        """A headline that breaks the headline rules (summarize/headline.py) is repaired, or else
+        replaced by the extractive compressed main clause; the reason goes to `warnings`."""
+        from .summarize import headline
+
+        low, high = tier.min_words or headline.MIN_WORDS, tier.max_words
+        broken = headline.violations(text, min(low, high), high)
+        if not broken:
+            return text
+        fixed = headline.repair(text, high)
+        if fixed and not headline.violations(fixed, min(low, high), high):
+            warnings.append(f"{tier.name} from {summarizer.name} repaired ({'; '.join(broken)})")
+            return fixed
+        if not summarizer.name.startswith("extractive"):
+            (compressed,) = self._engine(("extractive",), self._extractive).summarize(english, [tier])
+            compressed = tier.enforce(compressed)
+            if compressed and not headline.violations(compressed, min(low, high), high):
+                warnings.append(f"{tier.name} from {summarizer.name} replaced by the compressed main clause ({'; '.join(broken)})")
+                return compressed
+        warnings.append(f"{tier.name} breaks the headline rules ({'; '.join(broken)}): no sentence of the article compresses within them")
+        return text
+
+    def tiers(self, names: list[str] | tuple[str, ...] | None = None) -> list[Tier]:
+        """The tiers `names` picks (all: None), from prompts/tiers read once per Pipeline."""
+        with self._lock:
+            if self._tier_defs is None:
+                self._tier_defs = read_tiers(self.config.prompts_dir)
+        return select_tiers(self._tier_defs, names)
 
     def summarizer(self, engine: str | None = None) -> tuple[Summarizer, list[str]]:
         """The summarizer for `engine` and the warnings its choice produced."""

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 
 from ..config import EXTRACTIVES
-from ..text import article_sentences, word_count
+from ..text import paragraphs, sentences, word_count
+from . import headline as headlines
 from . import Progress
 from .tiers import _CLAUSE, Tier, clause_cut, fit_clause
 
@@ -126,6 +127,7 @@ class _Article:
     trimmed_words: list[int]
     scores: list[float]
     similarity: list[list[float]]  # sentence x sentence cosine
+    paragraph: list[int]  # the paragraph (0-based) each sentence is in
 
 
 class ExtractiveSummarizer:
@@ -147,23 +149,30 @@ class ExtractiveSummarizer:
         self._model = None
 
     def summarize(self, text: str, tiers: list[Tier], progress: Progress | None = None) -> list[str]:
+        """One brief per tier, written as a set: the headline first, then the short brief, then
+        bullets that leave out the sentences (and near-duplicates) the headline and short brief
+        already used, with at least one fact from beyond the first paragraph."""
         article = self._analyse(text)
-        out = []
-        for k, tier in enumerate(tiers, 1):
-            out.append(self._tier(article, tier))
+        used: list[int] = []  # sentence indices the headline and short brief took
+        drafts: dict[str, str] = {}
+        order = sorted(tiers, key=lambda t: ("line", "sentence", "bullets", "paragraph").index(t.shape))
+        for k, tier in enumerate(order, 1):
+            drafts[tier.name] = self._tier(article, tier, used)
             if progress:
                 progress(k, len(tiers))
-        return out
+        return [drafts[t.name] for t in tiers]
 
     # ---- scoring --------------------------------------------------------------------------------
     def _analyse(self, text: str) -> _Article:
-        found = article_sentences(text)
+        found = [(k, s) for k, p in enumerate(paragraphs(text)) for s in sentences(p)]
         if found:
-            found[0] = _DATELINE.sub("", found[0]).strip() or found[0]
-        found = [s for s in found if word_count(s) > 0]
+            found[0] = (found[0][0], _DATELINE.sub("", found[0][1]).strip() or found[0][1])
+        found = [(k, s) for k, s in found if word_count(s) > 0]
+        paragraph = [k for k, _ in found]
+        found = [s for _, s in found]
         words = [word_count(s) for s in found]
         if not found:
-            return _Article([], [], [], [], [], [])
+            return _Article([], [], [], [], [], [], [])
         vectors = self._vectors(found)
         import numpy as np
 
@@ -177,7 +186,7 @@ class ExtractiveSummarizer:
             score = w.position / (1 + i) ** w.position_decay + w.centrality * float(c)
             scores.append(score if n >= w.min_words else score - 10)  # fragments only as a last resort
         trimmed = [trim(s) for s in found] if w.trim else list(found)
-        return _Article(found, words, trimmed, [word_count(t) for t in trimmed], scores, sim.tolist())
+        return _Article(found, words, trimmed, [word_count(t) for t in trimmed], scores, sim.tolist(), paragraph)
 
     def _vectors(self, found: list[str]):
         """L2-normalised sentence vectors (numpy array, one row a sentence)."""
@@ -208,23 +217,33 @@ class ExtractiveSummarizer:
         return self._model
 
     # ---- tiers ------------------------------------------------------------------------------------
-    def _tier(self, a: _Article, tier: Tier) -> str:
+    def _tier(self, a: _Article, tier: Tier, used: list[int]) -> str:
         if not a.sentences:
             return ""
         n = len(a.sentences)
         best = max(range(n), key=lambda i: a.scores[i])
         if tier.shape == "line":
+            low = max(tier.min_words, 1) if tier.min_words else headlines.MIN_WORDS
+            i, out = headlines.pick(a.sentences, a.scores, tier.max_words, min(low, tier.max_words))
+            if out:
+                used.append(i)
+                return out
+            used.append(best)
             return headline(a.trimmed[best], tier.max_words)
         if tier.shape == "sentence":
             fitting = [i for i in range(n) if self.weights.min_words <= a.trimmed_words[i] <= tier.max_words]
             if fitting:
                 pick = max(fitting, key=lambda i: a.scores[i])
                 if a.scores[pick] >= a.scores[best] - 0.25:
+                    used.append(pick)
                     return a.trimmed[pick]
+            used.append(best)
             return fit_clause(a.trimmed[best], tier.max_words)
         if tier.shape == "bullets":
-            return "\n".join(f"- {s}" for s in self._bullets(a, tier))
+            return "\n".join(f"- {s}" for s in self._bullets(a, tier, used))
         picks = self._select(a, a.words, tier.max_words, enough=tier.min_words)
+        if not picks:  # no whole sentence fits (a run-on text): the best one, cut at a clause
+            return fit_clause(a.sentences[best], tier.max_words)
         return " ".join(a.sentences[i] for i in sorted(picks))
 
     def _select(self, a: _Article, words: list[int], budget: int, *, enough: float = 0, max_items: int | None = None,
@@ -246,21 +265,67 @@ class ExtractiveSummarizer:
                 break
         return taken
 
-    def _bullets(self, a: _Article, tier: Tier) -> list[str]:
-        """min_items..max_items sentences in article order, max_words in all; sentences are
-        shortened at a clause boundary when whole ones cannot make min_items."""
+    def _bullets(self, a: _Article, tier: Tier, used: list[int] = ()) -> list[str]:
+        """min_items..max_items sentences in article order, max_words in all, none of them a sentence
+        (or a near-duplicate of one) in `used`; at least one from beyond the first paragraph when
+        the article has one. Sentences are shortened at a clause boundary when whole ones cannot
+        make min_items; a single run-on sentence is split at its clauses."""
         w = self.weights
         items = [clause_prefix(t, w.item_words) for t in a.trimmed]
-        picks = self._select(a, [word_count(i) for i in items], tier.max_words, enough=w.bullets_fill * tier.max_words,
+        banned = {i for i in range(len(items)) if any(i == j or a.similarity[i][j] >= DUPLICATE for j in used)}
+        if len(a.sentences) - len(banned) < tier.min_items:
+            banned = set(used)  # a short article: only exact repeats are left out
+        free = [i for i in range(len(items)) if i not in banned]
+        words = [word_count(i) if k in free else tier.max_words + 1 for k, i in enumerate(items)]
+        picks = self._select(a, words, tier.max_words, enough=w.bullets_fill * tier.max_words,
                              max_items=tier.max_items, min_items=tier.min_items, longest=w.max_words)
         if len(picks) >= tier.min_items:
+            picks = self._cover(a, picks, free, words, tier.max_words)
             return [items[i] for i in sorted(picks)]
         # Long sentences: take the best ones and give each an equal share of the words.
         share = tier.max_words // max(tier.min_items, 1)
         chosen: list[int] = []
-        for i in sorted(range(len(a.sentences)), key=lambda i: -a.scores[i]):
+        for i in sorted(free, key=lambda i: -a.scores[i]):
             if all(a.similarity[i][j] < 0.9 for j in chosen):
                 chosen.append(i)
             if len(chosen) == tier.min_items:
                 break
-        return [fit_clause(a.trimmed[i], share) for i in sorted(chosen)]
+        out = [fit_clause(a.trimmed[i], share) for i in sorted(chosen)]
+        if len(out) < tier.min_items:  # too few sentences: their clauses become bullets
+            clauses = [c for i in sorted(chosen or free or [0]) for c in _clauses(a.trimmed[i], share)]
+            out = [fit_clause(c, share) for c in clauses][: max(tier.min_items, len(out))] or out
+        return [o for o in out if o]
+
+    def _cover(self, a: _Article, picks: list[int], free: list[int], words: list[int], budget: int) -> list[int]:
+        """`picks` with one sentence from beyond the first paragraph when none is and one exists:
+        the best such sentence replaces the weakest pick (or is added when the words allow)."""
+        if any(a.paragraph[i] > 0 for i in picks):
+            return picks
+        later = [i for i in free if a.paragraph[i] > 0 and i not in picks and words[i] <= budget]
+        if not later:
+            return picks
+        add = max(later, key=lambda i: a.scores[i])
+        used = sum(words[i] for i in picks)
+        if used + words[add] <= budget:
+            return picks + [add]
+        for drop in sorted(picks, key=lambda i: a.scores[i]):
+            if used - words[drop] + words[add] <= budget and len(picks) > 1:
+                return [i for i in picks if i != drop] + [add]
+        return picks
+
+
+DUPLICATE = 0.6  # cosine similarity at which two sentences count as saying the same thing
+
+
+def _clauses(sentence: str, share: int) -> list[str]:
+    """A run-on sentence in pieces of about `share` words, cut at clause boundaries where it has them."""
+    out, rest = [], sentence
+    while rest and len(out) < 10:
+        piece = fit_clause(rest, share)
+        if not piece:
+            break
+        out.append(piece.rstrip(",;:–—- "))
+        rest = rest[len(piece):].lstrip(",;:–—- ")
+        if piece == rest:
+            break
+    return [o if o[-1] in ".!?" else o + "." for o in out if o]

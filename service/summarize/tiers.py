@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -52,16 +52,18 @@ class Tier:
         return self.min_words <= words <= self.max_words and bool(text.strip())
 
     def enforce(self, text: str) -> str:
+        """`text` within this tier's shape and limits, its quotation marks and brackets balanced."""
         text = " ".join(text.split()) if self.shape != "bullets" else text.strip()
         if self.shape == "bullets":
-            return self._bullets(text)
+            return "\n".join(f"- {balance_marks(i)}" for i in bullet_items(self._bullets(text)))
         if self.shape == "paragraph":
-            return _fit_sentences(sentences(text), self.max_words) or fit_words(text, self.max_words)
+            return balance_marks(_fit_sentences(sentences(text), self.max_words) or fit_words(text, self.max_words))
         first = (sentences(text) or [""])[0]
         if self.shape == "line":
-            return fit_clause(first, self.max_words).rstrip(" .")
+            return balance_marks(fit_clause(first, self.max_words).rstrip(" ."), close=False).rstrip(" .")
         out = fit_clause(first, self.max_words)
-        return out if not out or out[-1] in ".!?\"”’»)" else out.rstrip(",;:–—- ") + "."
+        out = out if not out or out[-1] in ".!?\"”’»)" else out.rstrip(",;:–—- ") + "."
+        return balance_marks(out)
 
     def _bullets(self, text: str) -> str:
         items = bullet_items(text)
@@ -79,6 +81,58 @@ class Tier:
             kept.append(item)
             budget -= words
         return "\n".join(f"- {k}" for k in kept)
+
+
+def shortfall(tier: "Tier", text: str) -> str | None:
+    """Why `text` does not fill `tier` (a line for `warnings`), or None when it does."""
+    if not text.strip():
+        return f"the {tier.name} tier is empty: nothing in the article fits its limits ({tier.max_words} words)"
+    if tier.shape == "bullets":
+        n = len(bullet_items(text))
+        if n < tier.min_items:
+            return f"the {tier.name} tier has {n} item(s), under its {tier.min_items}-{tier.max_items}: the article has too few sentences that fit"
+    words = word_count(text)
+    if words < tier.min_words:
+        return f"the {tier.name} tier has {words} words, under its minimum of {tier.min_words}: the article is too short"
+    return None
+
+
+_OPEN_CLOSE = (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]"), ("‘", "’"))
+
+
+def balance_marks(text: str, *, close: bool = True) -> str:
+    """`text` with every quotation mark and bracket paired: a closing mark with no opening one is
+    dropped; an opening mark left open (a cut inside a quotation) is closed at the end, before the
+    final stop (or dropped, with close=False). A ’ inside or ending a word is an apostrophe."""
+    chars = list(text)
+    for o, c in _OPEN_CLOSE:
+        stack: list[int] = []
+        for k, ch in enumerate(chars):
+            if ch == o:
+                stack.append(k)
+            elif ch == c:
+                if o == "‘" and (k + 1 < len(chars) and chars[k + 1].isalpha() or not stack):
+                    continue  # an apostrophe: "don’t", "workers’"
+                if stack:
+                    stack.pop()
+                else:
+                    chars[k] = ""
+        for k in stack:
+            chars[k] = "" if not close else chars[k]
+        if close and stack:
+            body = "".join(chars).rstrip()
+            stop = body[-1] if body and body[-1] in ".!?" else ""
+            body = body[: len(body) - len(stop)].rstrip(",;:–—- ")
+            chars = list(body + c * len(stack) + stop)
+    out = "".join(chars)
+    if out.count('"') % 2:  # straight quotes: close the last one, or drop it
+        if close:
+            stop = out[-1] if out and out[-1] in ".!?" else ""
+            out = out[: len(out) - len(stop)].rstrip() + '"' + stop
+        else:
+            k = out.rfind('"')
+            out = out[:k] + out[k + 1:]
+    return " ".join(out.split())
 
 
 def bullet_items(text: str) -> list[str]:
@@ -131,21 +185,83 @@ def fit_clause(sentence: str, max_words: int) -> str:
     return clause_cut(sentence, max_words) or fit_words(sentence, max_words)
 
 
-def load_tiers(prompts_dir: Path, names: tuple[str, ...] | list[str] | None = None) -> list[Tier]:
-    """Tiers in their `order`; `names` picks and orders a subset (unknown names are bad input)."""
-    found: dict[str, Tier] = {}
-    for path in sorted((Path(prompts_dir) / "tiers").glob("*.toml")):
+_FIELDS = {f: t for f, t in (("name", str), ("shape", str), ("max_words", int), ("min_words", int),
+                              ("min_items", int), ("max_items", int), ("prompt", str), ("order", int))}
+_REQUIRED = ("name", "shape", "max_words")
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def read_tier(path: Path) -> Tier:
+    """One tier file, checked: a bad file is BadInput naming the file and the key (exit 2)."""
+    try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
-        tier = Tier(**data)
-        if tier.shape not in _SHAPES:
-            raise ValueError(f"{path}: shape must be one of {', '.join(_SHAPES)}")
+    except tomllib.TOMLDecodeError as err:
+        raise BadInput(f"{path}: not valid TOML ({err})") from None
+    except OSError as err:
+        raise BadInput(f"{path}: cannot be read ({err.strerror})") from None
+    for key, value in data.items():
+        if key not in _FIELDS:
+            raise BadInput(f"{path}: unknown key '{key}' (known: {', '.join(_FIELDS)})")
+        want = _FIELDS[key]
+        if not isinstance(value, want) or isinstance(value, bool):
+            raise BadInput(f"{path}: '{key}' must be {'a whole number' if want is int else 'a string'}, not {value!r}")
+        if want is int and value < 0:
+            raise BadInput(f"{path}: '{key}' must not be negative ({value})")
+    for key in _REQUIRED:
+        if key not in data:
+            raise BadInput(f"{path}: missing key '{key}'")
+    if data["shape"] not in _SHAPES:
+        raise BadInput(f"{path}: 'shape' must be one of {', '.join(_SHAPES)}, not '{data['shape']}'")
+    if data["max_words"] < 1:
+        raise BadInput(f"{path}: 'max_words' must be at least 1")
+    if data.get("min_words", 0) > data["max_words"]:
+        raise BadInput(f"{path}: 'min_words' ({data['min_words']}) is over 'max_words' ({data['max_words']})")
+    if data.get("min_items", 1) > data.get("max_items", 1):
+        raise BadInput(f"{path}: 'min_items' ({data['min_items']}) is over 'max_items' ({data.get('max_items', 1)})")
+    tier = Tier(**data)
+    # the prompt may use the tier's own numbers ({max_words}, {min_items}...): each number lives in this file only
+    values = {f: getattr(tier, f) for f in _FIELDS if f != "prompt"}
+    try:
+        prompt = tier.prompt.format_map(_Keep(values))
+    except (ValueError, IndexError) as err:
+        raise BadInput(f"{path}: 'prompt' is not a valid template ({err})") from None
+    unknown = sorted(set(re.findall(r"\{(\w*)\}", prompt)) - {"text"})
+    if unknown:
+        raise BadInput(f"{path}: 'prompt' uses unknown field(s) {', '.join('{' + u + '}' for u in unknown)} "
+                       f"(known: text, {', '.join(values)})")
+    if "{text}" not in prompt:
+        raise BadInput(f"{path}: 'prompt' must contain {{text}} (where the article goes)")
+    return replace(tier, prompt=prompt)
+
+
+def read_tiers(prompts_dir: Path) -> dict[str, Tier]:
+    """Every tier defined in prompts_dir/tiers/*.toml, by name, checked (see read_tier)."""
+    found: dict[str, Tier] = {}
+    for path in sorted((Path(prompts_dir) / "tiers").glob("*.toml")):
+        tier = read_tier(path)
+        if tier.name in found:
+            raise BadInput(f"{path}: tier '{tier.name}' is defined twice")
         found[tier.name] = tier
     if not found:
-        raise FileNotFoundError(f"no tier definitions in {Path(prompts_dir) / 'tiers'}")
+        raise BadInput(f"no tier definitions in {Path(prompts_dir) / 'tiers'}")
+    return found
+
+
+def select_tiers(found: dict[str, Tier], names: tuple[str, ...] | list[str] | None = None) -> list[Tier]:
+    """Tiers in their `order`; `names` picks and orders a subset (unknown names are bad input)."""
     if names is None:
         return sorted(found.values(), key=lambda t: (t.order, t.name))
     unknown = [n for n in names if n not in found]
     if unknown:
         raise BadInput(f"unknown tier(s): {', '.join(unknown)} (known: {', '.join(sorted(found))})")
     return [found[n] for n in names]
+
+
+def load_tiers(prompts_dir: Path, names: tuple[str, ...] | list[str] | None = None) -> list[Tier]:
+    """read_tiers then select_tiers (a Pipeline reads the files once and keeps them)."""
+    return select_tiers(read_tiers(prompts_dir), names)

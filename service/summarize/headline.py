@@ -1,0 +1,374 @@
+"""Headlines without weights: a compressed main clause of one of the article's central sentences.
+
+A headline says who does what. `compress` turns one English sentence into one:
+1. asides go: parentheses, dash asides ("– has written the Department in a note –"), relative
+   clauses and appositives between commas (", which ...,", ", the minister of ...,");
+2. leading time and place adverbials go ("Tomorrow, 4 February,", "On Monday,", "In Rome,"), and
+   attributions ("..., officials said", "according to ...", "X said that ...");
+3. headline style: no articles ("the", "a", "an"), "will <verb>" becomes "to <verb>", quotation
+   marks around a phrase are dropped (their words stay);
+4. the clause is cut to `max_words` at the last point where it reads as complete: never after an
+   article, preposition, conjunction, auxiliary or pronoun, and never inside a noun phrase
+   ("for the three | months", "Marco | Rubio", "interest | rates").
+Part-of-speech tags come from Apertium's English tagger (lt-proc + apertium-tagger with the
+eng-spa data the offline engine installs); without Apertium, closed word lists stand in.
+
+`violations(text)` lists the rules a headline breaks (the same rules check a neural model's
+headline); `pick(sentences, scores)` compresses the most central sentences and keeps the best.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MIN_WORDS, MAX_WORDS = 6, 12
+
+ARTICLES = frozenset("the a an".split())
+PREPOSITIONS = frozenset(
+    """of to in for on with at by from into onto over under about after before between during against among amid
+    amidst despite through throughout toward towards upon within without via per than like near off out up down
+    across along around behind beyond below above since until till""".split()
+)
+CONJUNCTIONS = frozenset("and or but nor yet so because although though while whereas if unless whether that as".split())
+AUXILIARIES = frozenset(
+    """will would shall should can could may might must is are was were be been being am has have had having do
+    does did 's 're 've 'll 'd""".split()
+)
+PRONOUNS = frozenset("which who whom whose what where when why how it its their his her our your my this these those they he she we i you them him us".split())
+# Closing a headline on one of these leaves it hanging ("... for the", "... will", "... and").
+FUNCTION_WORDS = ARTICLES | PREPOSITIONS | CONJUNCTIONS | AUXILIARIES | PRONOUNS
+LEADING_TIME = re.compile(
+    r"^(?:(?:tomorrow|yesterday|today|tonight|meanwhile|however|now|earlier|later|also|then|moreover|indeed|"
+    r"in addition|last (?:week|month|year|night)|this (?:week|month|year|morning|afternoon|evening)|"
+    r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_QUOTE_CHARS = "\"“”«»„"
+_PAIRS = {"(": ")", "[": "]", "“": "”", "«": "»", "‘": "’"}
+_TOKEN = re.compile(r"[^\W_](?:[\w'’.%-]*[\w%])?|[^\w\s]")
+_VERB_TAGS = ("vblex", "vbser", "vbhaver", "vbdo", "vbmod", "vaux")
+_NOMINAL = ("n", "np", "adj", "num", "unk")
+
+
+@dataclass
+class Token:
+    text: str
+    pos: str  # Apertium's first tag (n, np, vblex, det, pr, ...), "unk" when unknown, "punct"
+    start: int = 0
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.pos != "punct"
+
+    @property
+    def is_verb(self) -> bool:
+        return self.pos in _VERB_TAGS
+
+    @property
+    def is_function(self) -> bool:
+        return self.low in FUNCTION_WORDS or self.pos in ("det", "pr", "cnjcoo", "cnjsub", "cnjadv", "rel", "vaux",
+                                                          "vbmod", "prn", "preadv")
+
+
+# ---- tagging ------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _apertium() -> tuple[str, str, str] | None:
+    """(lt-proc, apertium-tagger, eng-spa data dir) or None when Apertium's English data is missing."""
+    lt, tagger = shutil.which("lt-proc"), shutil.which("apertium-tagger")
+    for base in (os.environ.get("APERTIUM_DATADIR"), "/usr/share/apertium", "/usr/local/share/apertium"):
+        d = Path(base or "") / "apertium-eng-spa"
+        if base and lt and tagger and (d / "eng-spa.automorf.bin").is_file() and (d / "eng-spa.prob").is_file():
+            return lt, tagger, str(d)
+    return None
+
+
+_UNIT = re.compile(r"\^([^/$]*)/([^$]*)\$")
+
+
+def tag(sentences: list[str]) -> list[list[Token]]:
+    """Tokens of each sentence with a part-of-speech tag (one Apertium call for all of them)."""
+    toks = [[Token(m.group(), "punct" if not m.group()[0].isalnum() else "unk", m.start()) for m in _TOKEN.finditer(s)]
+            for s in sentences]
+    tools = _apertium()
+    if tools and sentences:
+        lt, tagger, d = tools
+        try:
+            morf = subprocess.run([lt, "-z", f"{d}/eng-spa.automorf.bin"], input="\0".join(_escape(s) for s in sentences) + "\0",
+                                  capture_output=True, text=True, timeout=60)
+            tagged = subprocess.run([tagger, "-z", "-g", "-p", f"{d}/eng-spa.prob"], input=morf.stdout,
+                                    capture_output=True, text=True, timeout=60)
+            chunks = tagged.stdout.split("\0")
+        except (OSError, subprocess.SubprocessError):
+            chunks = []
+        if len(chunks) >= len(sentences):
+            for s, sent_toks, chunk in zip(sentences, toks, chunks):
+                _align(s, sent_toks, chunk)
+    for sent_toks in toks:
+        for t in sent_toks:
+            if t.pos == "unk":
+                t.pos = _guess(t)
+    return toks
+
+
+def _escape(s: str) -> str:
+    return re.sub(r"([\^$/\\@<>\[\]{}])", r"\\\1", s)
+
+
+def _align(sentence: str, toks: list[Token], chunk: str) -> None:
+    """Give `toks` the tags of the Apertium units that cover them."""
+    pos = 0
+    spans = []
+    for m in _UNIT.finditer(chunk):
+        surface = m.group(1).replace("\\", "")
+        analysis = m.group(2)
+        at = sentence.find(surface, pos)
+        if at < 0 or at - pos > 40:
+            continue
+        first = re.match(r"[^<]*<(\w+)>", analysis)
+        spans.append((at, at + len(surface), first.group(1) if first and not analysis.startswith("*") else "unk"))
+        pos = at + len(surface)
+    k = 0
+    for t in toks:
+        while k < len(spans) and spans[k][1] <= t.start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= t.start < spans[k][1] and t.pos != "punct":
+            t.pos = spans[k][2]
+
+
+def _guess(t: Token) -> str:
+    """A tag for a word Apertium does not know, or for every word without Apertium."""
+    low = t.low
+    if low in ARTICLES:
+        return "det"
+    if low in PREPOSITIONS:
+        return "pr"
+    if low in CONJUNCTIONS:
+        return "cnjcoo"
+    if low in AUXILIARIES:
+        return "vaux"
+    if low in PRONOUNS:
+        return "prn"
+    if t.text[0].isdigit():
+        return "num"
+    if t.text[0].isupper():
+        return "np"
+    if low.endswith("ed") and len(low) > 4:
+        return "vblex"
+    return "n"
+
+
+# ---- compression --------------------------------------------------------------------------------
+_PAREN = re.compile(r"\s*\([^()]{0,120}\)")
+_DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,120}?\s+[–—]\s+")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|whom|where)\b[^,;:]*(?:[,;:]|(?=[.!?]?$))")
+_ATTRIBUTION_END = re.compile(
+    r",\s+(?:according to [^,.;]{2,60}|(?:[\w'’.-]+\s+){0,6}?(?:said|says|told [\w ]{1,30}|reported|announced|claimed|"
+    r"added|explained|revealed|confirmed|insisted|warned|wrote|stated|noted)(?:\s+[^,.;]{0,30})?)\s*[.!?]?\s*$"
+)
+_ATTRIBUTION_START = re.compile(r"^(?:according to [^,]{2,60},\s*)", re.IGNORECASE)
+_SAID_THAT = re.compile(r"^[^,;:“\"]{2,60}?\b(?:said|says|announced|warned|added|claimed|stated|confirmed|believes?)\s+(?:on \w+\s+)?that\s+", re.IGNORECASE)
+# ", after a debate that lasted all night, approved": an adverbial aside between commas
+_COMMA_ASIDE = re.compile(r"(?<=\w),\s+(?:after|before|despite|following|amid|while|during|since|without|"
+                          r"according to|unlike|including|like|for example|for instance)\b[^,;:]{2,100},\s+(?=[a-z])")
+# "Tajani, the foreign minister, said": an appositive between commas, the clause going on in lower case
+_APPOSITIVE = re.compile(r"(?<=\w),\s+(?:the|a|an|its|his|her|their|our|who|which)\s[^,;:]{2,80}?,\s+(?=[a-z])")
+
+
+def _plain(sentence: str) -> str:
+    """`sentence` without asides, attributions and quotation marks (text-level steps 1-2)."""
+    s = " ".join(sentence.split())
+    s = _PAREN.sub("", s)
+    s = _DASH_ASIDE.sub(" ", s)
+    s = _COMMA_ASIDE.sub(" ", s)
+    s = _APPOSITIVE.sub(" ", s)
+    s = _RELATIVE.sub(lambda m: "," if m.group().endswith(",") else "", s)
+    s = _ATTRIBUTION_START.sub("", s)
+    s = _SAID_THAT.sub("", s)
+    s = _ATTRIBUTION_END.sub("", s)
+    s = "".join(ch for ch in s if ch not in _QUOTE_CHARS)
+    s = re.sub(r"(^|[\s(])‘", r"\1", s)
+    s = re.sub(r"’(?=[\s,.;:!?)]|$)", "", s) if "‘" in sentence else s
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    return s.strip()
+
+
+def _strip_leading(toks: list[Token]) -> list[Token]:
+    """Drop leading time/place adverbials: words before the first comma holding no verb
+    ("Tomorrow, 4 February,", "In Washington,", "However,"), and leading time adverbs."""
+    while True:
+        # "Own yesterday the president ...": a time word among the first three, no noun before it
+        at = next((i for i, t in enumerate(toks[:3]) if t.low in ("yesterday", "today", "tomorrow", "tonight")), None)
+        if at and not any(t.pos in ("n", "np", "prn") or t.is_verb for t in toks[:at]):
+            toks = toks[at:]
+        text = " ".join(t.text for t in toks)
+        m = LEADING_TIME.match(text)
+        if m and m.end() > 0:
+            n = len(_TOKEN.findall(m.group()))
+            toks = toks[n:]
+            continue
+        comma = next((i for i, t in enumerate(toks[:9]) if t.text == ","), None)
+        if comma is not None and comma > 0 and not any(t.is_verb for t in toks[:comma]):
+            first = toks[0]
+            if first.pos in ("adv", "pr", "num") or first.low in LEADING_WORDS or all(t.pos in ("num", "np", "n") for t in toks[:comma]):
+                toks = toks[comma + 1:]
+                continue
+        return toks
+
+
+LEADING_WORDS = frozenset("tomorrow yesterday today tonight meanwhile however on in at during after before last this".split())
+
+
+def _headline_style(toks: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for i, t in enumerate(toks):
+        if t.low in ARTICLES and (i + 1 < len(toks) and toks[i + 1].is_word):
+            continue
+        if t.low == "will" and i + 1 < len(toks) and toks[i + 1].is_verb or t.low == "will" and i + 1 < len(toks) and toks[i + 1].pos in ("vblex", "unk", "n"):
+            out.append(Token("to", "pr", t.start))
+            continue
+        out.append(t)
+    return out
+
+
+def _ends_badly(toks: list[Token], k: int) -> str | None:
+    """Why a cut after toks[:k] would leave the headline hanging, or None."""
+    last = toks[k - 1]
+    if not last.is_word:
+        return f"ends on '{last.text}'"
+    if last.is_function:
+        return f"ends on the function word '{last.text}'"
+    if k < len(toks):
+        nxt = toks[k]
+        if nxt.is_word and (
+            last.pos in ("det", "adj", "num") and nxt.pos in _NOMINAL
+            or last.pos in ("n", "np", "unk") and nxt.pos in ("n", "np") and (nxt.text[0].isupper() == last.text[0].isupper())
+            or nxt.low in ("'s", "’s")
+        ):
+            return f"cuts the noun phrase '{last.text} {nxt.text}'"
+        if nxt.is_word and last.is_verb and nxt.pos in ("det", "n", "np", "adj", "num", "prn", "unk"):
+            return f"cuts the verb '{last.text}' from its object '{nxt.text}'"
+    return None
+
+
+def _join(toks: list[Token]) -> str:
+    out = ""
+    for t in toks:
+        if out and (t.pos != "punct" or t.text in "(“‘«[–—") and not out.endswith(("(", "“", "‘", "«", "[")):
+            out += " "
+        out += t.text
+    return out
+
+
+def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WORDS, *, tokens: list[Token] | None = None) -> str:
+    """`sentence` as a headline of min_words..max_words words, or "" when it does not compress to
+    a clause with a verb within the rules."""
+    plain = _plain(sentence)
+    toks = tokens if tokens is not None else tag([plain])[0]
+    toks = _strip_leading(toks)
+    toks = _headline_style(toks)
+    # one clause: stop at a sentence end, semicolon or colon
+    for i, t in enumerate(toks):
+        if t.text in (".", ";", ":", "!", "?") and i >= 3:
+            toks = toks[:i]
+            break
+    words = [i for i, t in enumerate(toks) if t.is_word]
+    if not words:
+        return ""
+    best, fallback = "", ""
+    for n in range(min(max_words, len(words)), min_words - 1, -1):
+        k = words[n - 1] + 1
+        if _ends_badly(toks, k) or not any(t.is_verb for t in toks[:k]):
+            continue
+        fallback = fallback or _join(toks[:k])
+        if k == len(toks) or not toks[k].is_word or toks[k].pos in ("cnjcoo", "cnjsub", "rel") or toks[k].low in CONJUNCTIONS:
+            best = _join(toks[:k])  # the cut falls on a clause boundary
+            break
+    best = best or fallback
+    if not best:
+        return ""
+    best = balance(best).rstrip(" ,;:–—-.")
+    return best[0].upper() + best[1:] if best else ""
+
+
+def balance(text: str) -> str:
+    """`text` with unmatched brackets and quotation marks removed."""
+    text = "".join(ch for ch in text if ch not in _QUOTE_CHARS) if sum(text.count(q) for q in _QUOTE_CHARS) % 2 or (
+        text.count("“") != text.count("”")) else text
+    for o, c in (("(", ")"), ("[", "]")):
+        while text.count(o) != text.count(c):
+            text = text.replace(o if text.count(o) > text.count(c) else c, "", 1)
+    return " ".join(text.split())
+
+
+def violations(headline: str, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> list[str]:
+    """The headline rules `headline` breaks (empty list: it is a good headline)."""
+    from ..text import word_count
+
+    out = []
+    n = word_count(headline)
+    if not min_words <= n <= max_words:
+        out.append(f"{n} words (a headline has {min_words}-{max_words})")
+    words = headline.split()
+    if words:
+        last = words[-1].lower().strip("\"'‘’“”«»()[],;:–—-")
+        if last in FUNCTION_WORDS:
+            out.append(f"ends on the function word '{last}'")
+    if LEADING_TIME.match(headline) and re.match(r"^(?:tomorrow|yesterday|today|tonight)\b", headline, re.IGNORECASE):
+        out.append(f"opens with '{headline.split()[0].rstrip(',')}'")
+    if headline.rstrip().endswith("."):
+        out.append("ends with a period")
+    if balance(headline) != " ".join(headline.split()):
+        out.append("unbalanced quotes or brackets")
+    return out
+
+
+def repair(text: str, max_words: int = MAX_WORDS) -> str:
+    """A headline's easy faults mended: a leading "Tomorrow,"/"Yesterday," dropped, unmatched quotes
+    and brackets removed, a final period and trailing function words cut, over-long ones cut at
+    the last point that leaves no dangling word."""
+    from ..text import word_count
+
+    out = LEADING_TIME.sub("", balance(text).strip()).strip()
+    words = out.split()
+    while words and word_count(" ".join(words)) > max_words:
+        words.pop()
+    while words and words[-1].lower().strip("\"'‘’“”«»()[],.;:!?–—-") in FUNCTION_WORDS:
+        words.pop()
+    out = " ".join(words).rstrip(" ,;:–—-.")
+    return out[0].upper() + out[1:] if out else ""
+
+
+def ends_on_function_word(headline: str) -> bool:
+    words = headline.split()
+    return bool(words) and words[-1].lower().strip("\"'‘’“”«»()[],.;:!?–—-") in FUNCTION_WORDS
+
+
+_WEAK_START = re.compile(r"^(?:it|this|that|these|those|they|he|she|we|i|you|there)\b", re.IGNORECASE)
+
+
+def pick(sentences: list[str], scores: list[float], max_words: int = MAX_WORDS, min_words: int = MIN_WORDS,
+         candidates: int = 5) -> tuple[int, str]:
+    """(index, headline) for the best of the `candidates` top-scoring sentences that compresses
+    within the rules; (-1, "") when none does."""
+    order = sorted(range(len(sentences)), key=lambda i: -scores[i])[:candidates]
+    plains = [_plain(sentences[i]) for i in order]
+    tagged = tag(plains)
+    best: tuple[float, int, str] | None = None
+    for rank, (i, toks) in enumerate(zip(order, tagged)):
+        out = compress(sentences[i], max_words, min_words, tokens=toks)
+        if not out:
+            continue
+        score = scores[i] - (0.3 if _WEAK_START.match(out) else 0.0)
+        if best is None or score > best[0]:
+            best = (score, i, out)
+    return (best[1], best[2]) if best else (-1, "")
