@@ -1,0 +1,99 @@
+"""Headlines are compressed main clauses (service/summarize/headline.py), not cut-off first
+sentences; the same rules check any engine's headline."""
+
+import pytest
+
+from service.config import Config
+from service.pipeline import Pipeline
+from service.summarize import headline as H
+from service.summarize.tiers import Tier
+from service.text import word_count
+
+# News sentences in the forms the rules are for: leading time adverbials, asides, attributions,
+# quotations, appositives, long noun phrases that must not be cut in two.
+CASES = [
+    ("Tomorrow, 4 February, the Department of State of the United States will host “the first ministerial "
+     "Conference to promote collective efforts to strengthen supply chains of critical minerals”.",
+     "Department of State of United States to host first ministerial Conference"),
+    ("The Reserve Bank of Australia lifted interest rates 0.25% to 5.5%, their first upwards move in more than a year.",
+     "Reserve Bank of Australia lifted interest rates 0.25% to 5.5%"),
+    ("The committee, after a debate that lasted the whole night, approved the plan for the northern regions.",
+     "Committee approved plan for northern regions"),
+    ("Antonio Tajani, the Italian foreign minister, will attend the first session of the conference in Washington.",
+     "Antonio Tajani to attend first session of conference in Washington"),
+    ("Yesterday the president announced a national reserve of critical minerals worth $12bn, officials said.",
+     "President announced national reserve of critical minerals worth $12bn"),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", CASES)
+def test_compression_keeps_who_does_what(sentence, expected):
+    out = H.compress(sentence)
+    assert out == expected
+    assert H.violations(out) == []
+
+
+def test_compression_never_ends_on_a_function_word_or_a_cut_noun_phrase():
+    s = ("Profits at the German airline jumped 76% to $1.13bn for the three months to December amid opposition "
+         "claims that the chief executive of the group had misled the shareholders of the company.")
+    out = H.compress(s)
+    assert 6 <= word_count(out) <= 12 and not H.ends_on_function_word(out)
+    assert not out.endswith(("the three", "amid opposition", "for the"))
+
+
+def test_violations_name_each_rule():
+    assert "ends with a period" in H.violations("The United States hosts a minerals conference today.")
+    assert any("function word 'of'" in v for v in H.violations("The State Department hosts the first conference of"))
+    assert any("opens with 'Tomorrow'" in v for v in H.violations("Tomorrow, the State Department hosts a summit"))
+    assert any("words" in v for v in H.violations("Tajani goes"))
+    assert any("unbalanced" in v for v in H.violations("Trump launches “Project Vault for minerals reserve"))
+    assert H.violations("State Department hosts first conference on critical minerals") == []
+
+
+def test_a_sentence_without_a_verb_does_not_compress():
+    assert H.compress("More than fifty nations, including the members of the G7 and several partners from Asia.") == ""
+
+
+def test_seed_headline_is_a_clause_a_reader_understands(seed_text):
+    result = Pipeline(Config()).run(seed_text, engine="offline", tiers=["headline"])
+    (brief,) = result.briefs
+    assert H.violations(brief.text) == [], brief.text
+    assert not brief.text.startswith(("Tomorrow", "Yesterday")) and "Department of State" in brief.text
+
+
+class _Neural:
+    name = "seq2seq:test"
+
+    def __init__(self, headline: str):
+        self.headline = headline
+
+    def summarize(self, text, tiers, progress=None):
+        return [self.headline for _ in tiers]
+
+
+@pytest.mark.parametrize("bad,reason", [
+    ("Tomorrow, the State Department of the United States will host the first conference of", "opens with 'Tomorrow'"),
+    ("State Department of the United States will host the first conference of", "function word 'of'"),
+    ("The the", "words"),
+])
+def test_a_neural_headline_breaking_the_rules_is_repaired_or_replaced(monkeypatch, english_text, bad, reason):
+    pipe = Pipeline(Config())
+    monkeypatch.setattr(pipe, "summarizer", lambda engine=None: (_Neural(bad), []))
+    tier = Tier("headline", "line", 12, 6)
+    (brief,), warnings = pipe.brief(english_text, [tier])
+    assert H.violations(brief.text) == [] and brief.text != bad
+    assert any(w.startswith("headline from seq2seq:test") and reason in w for w in warnings), warnings
+
+
+def test_a_good_neural_headline_is_kept(monkeypatch, english_text):
+    pipe = Pipeline(Config())
+    good = "State Department hosts first conference on critical minerals"
+    monkeypatch.setattr(pipe, "summarizer", lambda engine=None: (_Neural(good), []))
+    (brief,), warnings = pipe.brief(english_text, [Tier("headline", "line", 12, 6)])
+    assert brief.text == good and warnings == []
+
+
+def test_without_apertium_closed_word_lists_still_keep_the_rules(monkeypatch):
+    monkeypatch.setattr(H, "_apertium", lambda: None)
+    out = H.compress(CASES[1][0])
+    assert H.violations(out) == [] and out.startswith("Reserve Bank of Australia")
