@@ -5,6 +5,9 @@
   reference and as the best over all references; each tier's mean length and how often it broke its limits.
 - mt: BLEU and chrF (sacrebleu, with their signatures) of the pipeline's translator on a line-aligned test set,
   optionally restricted to one FLORES domain.
+- headlines: the headline tier against real headlines (ROUGE-1/2/L, mean length, share ending on a function
+  word), next to Lead-14/Lead-10 words, with paired bootstrap 95% confidence intervals against Lead-14.
+- `--half tune|test` (summaries, headlines): settings are chosen on the tune half, figures reported on the test half.
 - crosslingual: FLORES-200 sentences grouped into articles by URL; the Italian article goes through the whole
   pipeline (detect, translate, summarize), the English reference article is briefed directly; ROUGE between
   the two briefs of each tier shows what translation costs the briefs.
@@ -20,28 +23,19 @@ from __future__ import annotations
 
 from .command import main, register
 from .data import (
-    DATA_DIR,
-    EVAL_DIR,
-    FLORES_ENG,
-    FLORES_ITA,
-    FLORES_META,
-    PUBLISHED_MT,
-    REPORTS_DIR,
-    SUMMEVAL,
-    SummaryItem,
-    flores_articles,
-    load_summaries,
-    read_lines,
-    read_metadata,
-    select_domain,
+    DATA_DIR, EVAL_DIR, FLORES_ENG, FLORES_ITA, FLORES_META, PUBLISHED_MT, REPORTS_DIR, SUMMEVAL, HeadlineItem,
+    SummaryItem, flores_articles, load_headlines, load_summaries, read_lines, read_metadata, select_domain,
 )
-from .metrics import ROUGE_LABELS, ROUGE_TYPES, SPLITS, Rouge, lead3, score_mt, split_sentences
+from .metrics import (
+    HALVES, ROUGE_LABELS, ROUGE_TYPES, SPLITS, Rouge, bootstrap_diff, half, lead3, lead_words, score_mt, split_sentences,
+)
 from .report import chart, data_info, environment, markdown, write_report
-from .runs import Bar, evaluate_crosslingual, evaluate_mt, evaluate_summaries, translate_and_score
+from .runs import Bar, evaluate_crosslingual, evaluate_headlines, evaluate_mt, evaluate_summaries, translate_and_score
 
 __all__ = [
     "DATA_DIR", "EVAL_DIR", "FLORES_ENG", "FLORES_ITA", "FLORES_META", "PUBLISHED_MT", "REPORTS_DIR", "ROUGE_LABELS",
-    "ROUGE_TYPES", "SPLITS", "SUMMEVAL", "Bar", "Rouge", "SummaryItem", "chart", "data_info", "environment",
+    "ROUGE_TYPES", "SPLITS", "SUMMEVAL", "HALVES", "HeadlineItem", "bootstrap_diff", "evaluate_headlines", "half",
+    "lead_words", "load_headlines", "Bar", "Rouge", "SummaryItem", "chart", "data_info", "environment",
     "evaluate_crosslingual", "evaluate_mt", "evaluate_summaries", "flores_articles", "lead3", "load_summaries",
     "main", "markdown", "read_lines", "read_metadata", "register", "score_mt", "select_domain", "split_sentences",
     "translate_and_score", "write_report",

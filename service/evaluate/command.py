@@ -12,22 +12,12 @@ from ..errors import BadInput
 from ..options import config_from_args
 from ..progress import progress_bar
 from .data import (
-    FLORES_ENG,
-    FLORES_ITA,
-    FLORES_META,
-    PUBLISHED_MT,
-    REPORTS_DIR,
-    SUMMEVAL,
-    _shown,
-    flores_articles,
-    load_summaries,
-    read_lines,
-    read_metadata,
-    select_domain,
+    FLORES_ENG, FLORES_ITA, FLORES_META, PUBLISHED_MT, REPORTS_DIR, SUMMEVAL, _shown, flores_articles, load_headlines,
+    load_summaries, read_lines, read_metadata, select_domain,
 )
-from .metrics import SPLITS
+from .metrics import HALVES, SPLITS, half
 from .report import data_info, environment, markdown, write_report
-from .runs import evaluate_crosslingual, evaluate_mt, evaluate_summaries
+from .runs import evaluate_crosslingual, evaluate_headlines, evaluate_mt, evaluate_summaries
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
@@ -46,7 +36,17 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                         f"(default {_shown(SUMMEVAL)})")
     s.add_argument("--tiers", help="comma-separated tiers (default: all)")
     s.add_argument("--split", choices=SPLITS, default="regex", help="sentence split for ROUGE-Lsum (default regex)")
+    s.add_argument("--half", choices=HALVES, default="all",
+                   help="tune: items 1, 3, 5...; test: items 2, 4, 6... (held out from tuning); default all")
     shared(s)
+
+    h = sub.add_parser("headlines", parents=[common],
+                       help="ROUGE-1/2/L of the headline tier against real headlines, length, function-word endings")
+    h.add_argument("--data", type=Path, required=True, metavar="FILE.jsonl",
+                   help='JSONL of {"id", "headline", "article"} (e.g. ../shared/data/headlines/bbc-dev-200.jsonl)')
+    h.add_argument("--half", choices=HALVES, default="all",
+                   help="tune: items 1, 3, 5...; test: items 2, 4, 6... (held out from tuning); default all")
+    shared(h)
 
     m = sub.add_parser("mt", parents=[common], help="BLEU and chrF of the translator on a line-aligned test set")
     m.add_argument("--source", type=Path, required=True, help="source sentences, one per line")
@@ -109,10 +109,15 @@ def main(args: argparse.Namespace) -> int:
     pipeline = Pipeline(config)
     kind = args.eval_command
     tiers = [t.strip() for t in args.tiers.split(",") if t.strip()] if getattr(args, "tiers", None) else None
-    if kind == "summaries":
-        items = load_summaries(args.data, args.limit)
+    if kind in ("summaries", "headlines"):
+        items = half(load_headlines(args.data) if kind == "headlines" else load_summaries(args.data), args.half)
+        items = items[: args.limit] if args.limit else items
         with progress_bar(len(items), "articles") as bar:
-            report = evaluate_summaries(pipeline, items, tiers=tiers, split=args.split, bar=bar.update)
+            if kind == "headlines":
+                report = evaluate_headlines(pipeline, items, bar=bar.update)
+            else:
+                report = evaluate_summaries(pipeline, items, tiers=tiers, split=args.split, bar=bar.update)
+        report["half"] = args.half
         data = [args.data]
     elif kind == "mt":
         sources, references = read_lines(args.source), read_lines(args.reference)
@@ -141,7 +146,8 @@ def main(args: argparse.Namespace) -> int:
     report["data"] = data_info(*data)
     report["limit"] = args.limit
     report["environment"] = environment(config, report["engines"])
-    name = "-".join(x for x in (kind, Path(data[0]).stem, getattr(args, "domain", None)) if x)
+    which = getattr(args, "half", "all")
+    name = "-".join(x for x in (kind, Path(data[0]).stem, getattr(args, "domain", None), which if which != "all" else None) if x)
     out = args.out or REPORTS_DIR / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     paths = write_report(report, out)
     if args.json:

@@ -123,3 +123,36 @@ def _shown(p: Path) -> str:
         return str(p)
 
 
+
+
+@dataclass
+class HeadlineItem:
+    id: str
+    article: str
+    headline: str
+
+
+def load_headlines(path: str | Path, limit: int | None = None) -> list[HeadlineItem]:
+    """Items of a JSONL file with {"id", "headline", "article"}: news articles with their real
+    headlines. A schema error is BadInput naming the file, line and field."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"no such file: {path}")
+    items: list[HeadlineItem] = []
+    for n, row in records(path):
+        if limit is not None and len(items) >= limit:
+            break
+        where = f"{path.name} line {n}"
+        if isinstance(row, LineError):
+            raise BadInput(f"{where}: not valid JSON ({row.decode.msg})" if row.decode else f"{where}: {row}")
+        if not isinstance(row, dict):
+            raise BadInput(f"{where}: expected a JSON object with id, headline, article")
+        for key in ("id", "headline", "article"):
+            if key not in row:
+                raise BadInput(f"{where}: missing field '{key}'")
+            if key != "id" and (not isinstance(row[key], str) or not row[key].strip()):
+                raise BadInput(f"{where}: field '{key}' must be non-empty text")
+        items.append(HeadlineItem(str(row["id"]), row["article"], row["headline"]))
+    if not items:
+        raise BadInput(f"{path.name}: no items (expected one JSON object per line)")
+    return items

@@ -79,6 +79,37 @@ class Rouge:
         return {"first": first, "best": best}
 
 
+HALVES = ("all", "tune", "test")
+
+
+def half(items: list, which: str) -> list:
+    """One half of an evaluation file: "tune" is items 1, 3, 5... (0-based even indices), "test"
+    (held out: never looked at while choosing settings) items 2, 4, 6...; "all" every item."""
+    if which not in HALVES:
+        raise BadInput(f"unknown half '{which}' (use {', '.join(HALVES)})")
+    return list(items) if which == "all" else list(items[0::2] if which == "tune" else items[1::2])
+
+
+def bootstrap_diff(a: list[float], b: list[float], resamples: int = 2000, seed: int = 12) -> dict[str, float]:
+    """Mean of a - b over paired items and its 95% paired-bootstrap confidence interval
+    (percentile method, `resamples` resamplings of the items, fixed seed so reports reproduce)."""
+    import numpy as np
+
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if d.size == 0:
+        return {"diff": 0.0, "low": 0.0, "high": 0.0}
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, d.size, size=(resamples, d.size))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return {"diff": round(float(d.mean()), 2), "low": round(float(low), 2), "high": round(float(high), 2)}
+
+
+def lead_words(article: str, n: int = 14) -> str:
+    """Lead-N words: the first sentence cut to its first `n` words (the headline baseline)."""
+    first = (article_sentences(article) or [""])[0]
+    return " ".join(first.split()[:n])
+
+
 def lead3(article: str) -> str:
     """The project's Lead-3 baseline: the first three sentences (service.text.sentences), one per line."""
     return "\n".join(article_sentences(article)[:3])

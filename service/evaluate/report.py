@@ -113,7 +113,7 @@ def markdown(report: dict) -> str:
         lines.append(f"- ROUGE: rouge-score, F1 x100, Porter stemming, ROUGE-Lsum on one sentence per line "
                      f"(split: {report['split']})")
     if kind == "summaries":
-        lines += [f"- {report['items']} articles; summarize stage {report['summarize_seconds_per_article']} s per "
+        lines += [f"- {report['items']} articles{_half(report)}; summarize stage {report['summarize_seconds_per_article']} s per "
                   f"article (all tiers), load average {env['load_average']}", ""]
         head = "| system | R-1 | R-2 | R-L | R-Lsum | best R-1 | best R-2 | best R-L | best R-Lsum | words | outside limits |"
         lines += [head, "|" + "---|" * 11]
@@ -124,6 +124,18 @@ def markdown(report: dict) -> str:
             lines.append(f"| {name} | " + " | ".join(cells) + f" | {r['mean_words']} | {outside} |")
         lines += ["", "R-x: against the first reference (the original highlights); best R-x: best over all "
                   "references. Peers are the SummEval system outputs shipped in the data file."]
+        lines += _versus_table(report)
+    elif kind == "headlines":
+        lines += [f"- ROUGE: rouge-score, F1 x100, Porter stemming, against the article's real headline; "
+                  f"{report['items']} articles{_half(report)}; real headlines average {report['reference_words']} words",
+                  f"- headlines breaking the headline rules: {report['breaking_headline_rules']} of {report['items']}", "",
+                  "| system | R-1 | R-2 | R-L | words | ends on a function word (%) | outside limits |", "|" + "---|" * 7]
+        for r in report["rows"]:
+            name = f"{r['system']} ({r['engine']})" if r["kind"] == "tier" else r["system"]
+            outside = f"{r['outside_limits']}/{r['n']} ({r['limit']})" if r["kind"] == "tier" else "–"
+            cells = [_fmt(r["first"][k]) for k in ("rouge1", "rouge2", "rougeL")]
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {r['mean_words']} | {r['ends_on_function_word']} | {outside} |")
+        lines += _versus_table(report)
     elif kind == "mt":
         sel = f", domain {report['domain']}" if report.get("domain") else ""
         lines += [f"- {report['lines']} lines{sel}; {report['lines_per_second']} lines/s, load average "
@@ -155,6 +167,28 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _half(report: dict) -> str:
+    which = report.get("half", "all")
+    return {"all": "", "tune": " (tune half: items 1, 3, 5...)",
+            "test": " (held-out half: items 2, 4, 6..., not used for tuning)"}.get(which, "")
+
+
+def _versus_table(report: dict) -> list[str]:
+    """Each system minus the baseline, mean over articles with a paired bootstrap 95% CI."""
+    rows = [r for r in report["rows"] if r.get("vs_baseline")]
+    if not rows:
+        return []
+    base = rows[0]["vs_baseline"]["baseline"]
+    metrics = ("rouge1", "rouge2", "rougeL") if report["kind"] == "headlines" else ("rouge1", "rouge2", "rougeLsum")
+    out = ["", f"Against {base} (mean difference, paired bootstrap 95% CI over articles; an interval across 0 "
+               "is no measurable difference):", "",
+           "| system | " + " | ".join(f"Δ {ROUGE_LABELS[m]}" for m in metrics) + " |", "|" + "---|" * (len(metrics) + 1)]
+    for r in rows:
+        cells = [f"{v['diff']:+.2f} [{v['low']:+.2f}, {v['high']:+.2f}]" for v in (r["vs_baseline"][m] for m in metrics)]
+        out.append(f"| {r['system']} | " + " | ".join(cells) + " |")
+    return out
+
+
 def chart(report: dict, path: Path) -> Path:
     """A bar chart PNG: ROUGE per tier and peer (summaries, crosslingual), or BLEU/chrF (mt)."""
     import matplotlib
@@ -174,7 +208,7 @@ def chart(report: dict, path: Path) -> Path:
         ax.set_title(f"BLEU, {report['data'][0]['path']} (chrF {report['chrf']:.1f})", fontsize=9)
     else:
         rows = report["rows"]
-        metrics = ("rouge1", "rouge2", "rougeLsum")
+        metrics = ("rouge1", "rouge2", "rougeL") if report["kind"] == "headlines" else ("rouge1", "rouge2", "rougeLsum")
         fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(rows) + 2), 4.5))
         width = 0.8 / len(metrics)
         for j, m in enumerate(metrics):
@@ -184,7 +218,7 @@ def chart(report: dict, path: Path) -> Path:
         ax.set_xticks(range(len(rows)), [_wrap(r["system"], 14) for r in rows], fontsize=8)
         ax.set_ylabel("F1 x100")
         ax.legend(fontsize=8)
-        what = "vs first reference" if report["kind"] == "summaries" else "via translation vs direct"
+        what = {"summaries": "vs first reference", "headlines": "vs real headline"}.get(report["kind"], "via translation vs direct")
         ax.set_title(f"ROUGE {what}: {report['data'][0]['path']}", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -116,7 +116,7 @@ class Weights:
     max_words: int = 60  # run-on sentences are never bullets
     bullets_fill: float = 0.7  # bullets stop adding items past this share of the tier's max_words
     trim: bool = True  # briefs use trimmed sentences (see `trim`); the extended tier keeps them whole
-    item_words: int = 30  # a longer bullet is cut at a clause boundary when it has one
+    item_words: int = 40  # a longer bullet is cut at a clause boundary when it has one (40: SummEval tune half)
 
 
 @dataclass
