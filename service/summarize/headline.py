@@ -228,10 +228,27 @@ def _strip_leading(toks: list[Token]) -> list[Token]:
 LEADING_WORDS = frozenset("tomorrow yesterday today tonight meanwhile however on in at during after before last this".split())
 
 
+STYLE = {"aux": True, "possessive": True, "adverb": True}
+_DROPPED_AUX = frozenset("has have had is are was were".split())
+_BE = frozenset("is are was were".split())
+_POSSESSIVES = frozenset("its their his her our".split())
+
+
 def _headline_style(toks: list[Token]) -> list[Token]:
+    """Headline grammar: no articles, possessives or manner adverbs; "has agreed" -> "agreed",
+    "is to merge" -> "to merge", "will host" -> "to host"."""
     out: list[Token] = []
     for i, t in enumerate(toks):
-        if t.low in ARTICLES and (i + 1 < len(toks) and toks[i + 1].is_word):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if t.low in ARTICLES and nxt is not None and nxt.is_word:
+            continue
+        if STYLE["aux"] and t.low in _DROPPED_AUX and nxt is not None and out and (
+                nxt.low == "to" and t.low in _BE or nxt.is_verb and nxt.low not in AUXILIARIES
+                and (t.low in _BE or nxt.low.endswith("ed"))):  # "has returned" -> "returned"; "has gone" stays
+            continue
+        if STYLE["possessive"] and t.low in _POSSESSIVES and nxt is not None and nxt.pos in _NOMINAL:
+            continue
+        if STYLE["adverb"] and t.pos == "adv" and t.low.endswith("ly") and out and nxt is not None and nxt.is_word:
             continue
         if t.low == "will" and i + 1 < len(toks) and (toks[i + 1].is_verb or toks[i + 1].pos in ("unk", "n", "adj")):
             out.append(Token("to", "pr", t.start))
