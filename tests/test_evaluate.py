@@ -108,9 +108,9 @@ def test_tier_limits_are_enforced_and_counted(tmp_path, monkeypatch):
     items = [SummaryItem(str(i), "One sentence here. Another one there.", ["One sentence here."]) for i in range(2)]
     report = evaluate_summaries(pipeline, items, tiers=["headline", "extended"])
     rows = {r["system"]: r for r in report["rows"]}
-    # headline: 30 words are cut to the 14-word limit, 10 are kept -> both within limits
+    # headline: 30 words are cut to the 12-word limit, 10 are kept -> both within limits
     assert rows["headline"]["outside_limits"] == 0
-    assert rows["headline"]["mean_words"] == pytest.approx((14 + 10) / 2)
+    assert rows["headline"]["mean_words"] == pytest.approx((12 + 10) / 2)
     # extended is 120-200 words: 150 is within, 60 is too short -> one of two outside
     assert rows["extended"]["outside_limits"] == 1
     assert rows["extended"]["n"] == 2
