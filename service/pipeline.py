@@ -211,7 +211,7 @@ class Pipeline:
             warnings.append(f"{tier.name} from {summarizer.name} repaired ({'; '.join(broken)})")
             return fixed
         if not summarizer.name.startswith("extractive"):
-            (compressed,) = self._engine(("extractive",), self._extractive).summarize(english, [tier])
+            (compressed,) = self._summarizer("offline").summarize(english, [tier])
             compressed = tier.enforce(compressed)
             if compressed and not headline.violations(compressed, min(low, high), high):
                 warnings.append(f"{tier.name} from {summarizer.name} replaced by the compressed main clause ({'; '.join(broken)})")

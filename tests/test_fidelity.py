@@ -5,11 +5,12 @@ relies on (numbers, names, untranslated words, dropped sentences, length, loops,
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from service import Pipeline
+from service import Pipeline, wire
 from service.evaluate.checks import corruptions, measure
 from service.fidelity import (
     attribute,
@@ -44,8 +45,9 @@ def test_result_pairs_every_source_sentence_with_its_translation(offline_result,
     sents = tr["sentences"]
     assert [s["id"] for s in sents] == list(range(len(sents)))
     assert {s.keys() == {"id", "paragraph", "source", "text"} for s in sents} == {True}
-    # the pairs rebuild both sides paragraph by paragraph
-    for k, (source_para, english_para) in enumerate(zip(paragraphs(seed_text), tr["paragraphs"], strict=True)):
+    # the pairs rebuild both sides paragraph by paragraph (of the article without its wire metadata)
+    body = paragraphs(wire.split(seed_text).body)
+    for k, (source_para, english_para) in enumerate(zip(body, tr["paragraphs"], strict=True)):
         mine = [s for s in sents if s["paragraph"] == k]
         assert " ".join(s["source"] for s in mine) == source_para
         assert " ".join(s["text"] for s in mine) == english_para
@@ -61,9 +63,10 @@ def test_every_brief_names_the_sentences_it_comes_from(offline_result):
             assert len(brief["sources"]) == len([l for l in brief["text"].splitlines() if l.strip()])
         else:
             assert all(isinstance(i, int) and i in sents for i in brief["sources"])
-    # an extractive headline is cut from one sentence (its dateline dropped): that sentence
+    # an extractive headline is compressed from one sentence (its dateline dropped): that sentence
     headline = next(b for b in offline_result["briefs"] if b["tier"] == "headline")
-    assert headline["sources"] == [0] and " ".join(headline["text"].split()[:6]) in sents[0]
+    words = lambda t: set(re.findall(r"\w+", t.lower()))  # noqa: E731
+    assert headline["sources"] == [0] and words(headline["text"]) <= words(sents[0])
 
 
 def test_result_round_trips_with_the_new_fields(offline_result):

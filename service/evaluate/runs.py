@@ -8,7 +8,17 @@ from typing import Any, Callable
 from ..errors import BadInput, EngineUnavailable
 from ..text import word_count
 from .data import HeadlineItem, SummaryItem
-from .metrics import ROUGE_TYPES, Rouge, _Acc, _round, _tier_accs, bootstrap_diff, lead3, lead_words, score_mt
+from .metrics import (
+    ROUGE_TYPES,
+    Rouge,
+    _Acc,
+    _round,
+    _tier_accs,
+    bootstrap_diff,
+    lead3,
+    lead_words,
+    score_mt,
+)
 
 Bar = Callable[[int], None]  # advance a progress bar by n
 

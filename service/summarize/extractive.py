@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from ..config import EXTRACTIVES
 from ..text import paragraphs, sentences, word_count
-from . import headline as headlines
 from . import Progress
+from . import headline as headlines
 from .tiers import _CLAUSE, Tier, clause_cut, fit_clause
 
 VARIANTS = EXTRACTIVES
@@ -134,7 +134,7 @@ class ExtractiveSummarizer:
     family = "offline"  # the engine registry (service/engines.py)
 
     @classmethod
-    def from_config(cls, config) -> "ExtractiveSummarizer":
+    def from_config(cls, config) -> ExtractiveSummarizer:
         return cls(config.extractive)
 
     def output_key(self) -> str:

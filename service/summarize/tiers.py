@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
+
+import tomllib
 
 from ..errors import BadInput
 from ..text import sentences, word_count
@@ -83,7 +84,7 @@ class Tier:
         return "\n".join(f"- {k}" for k in kept)
 
 
-def shortfall(tier: "Tier", text: str) -> str | None:
+def shortfall(tier: Tier, text: str) -> str | None:
     """Why `text` does not fill `tier` (a line for `warnings`), or None when it does."""
     if not text.strip():
         return f"the {tier.name} tier is empty: nothing in the article fits its limits ({tier.max_words} words)"
