@@ -23,11 +23,35 @@ from __future__ import annotations
 
 from .command import main, register
 from .data import (
-    DATA_DIR, EVAL_DIR, FLORES_ENG, FLORES_ITA, FLORES_META, PUBLISHED_MT, REPORTS_DIR, SUMMEVAL, HeadlineItem,
-    SummaryItem, flores_articles, load_headlines, load_summaries, read_lines, read_metadata, select_domain,
+    DATA_DIR,
+    EVAL_DIR,
+    FLORES_ENG,
+    FLORES_ITA,
+    FLORES_META,
+    PUBLISHED_MT,
+    REPORTS_DIR,
+    SUMMEVAL,
+    HeadlineItem,
+    SummaryItem,
+    flores_articles,
+    load_headlines,
+    load_summaries,
+    read_lines,
+    read_metadata,
+    select_domain,
 )
 from .metrics import (
-    HALVES, ROUGE_LABELS, ROUGE_TYPES, SPLITS, Rouge, bootstrap_diff, half, lead3, lead_words, score_mt, split_sentences,
+    HALVES,
+    ROUGE_LABELS,
+    ROUGE_TYPES,
+    SPLITS,
+    Rouge,
+    bootstrap_diff,
+    half,
+    lead3,
+    lead_words,
+    score_mt,
+    split_sentences,
 )
 from .report import chart, data_info, environment, markdown, write_report
 from .runs import Bar, evaluate_crosslingual, evaluate_headlines, evaluate_mt, evaluate_summaries, translate_and_score

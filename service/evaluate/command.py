@@ -12,8 +12,19 @@ from ..errors import BadInput
 from ..options import config_from_args
 from ..progress import progress_bar
 from .data import (
-    FLORES_ENG, FLORES_ITA, FLORES_META, PUBLISHED_MT, REPORTS_DIR, SUMMEVAL, _shown, flores_articles, load_headlines,
-    load_summaries, read_lines, read_metadata, select_domain,
+    FLORES_ENG,
+    FLORES_ITA,
+    FLORES_META,
+    PUBLISHED_MT,
+    REPORTS_DIR,
+    SUMMEVAL,
+    _shown,
+    flores_articles,
+    load_headlines,
+    load_summaries,
+    read_lines,
+    read_metadata,
+    select_domain,
 )
 from .metrics import HALVES, SPLITS, half
 from .report import data_info, environment, markdown, write_report

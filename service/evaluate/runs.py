@@ -91,7 +91,7 @@ def evaluate_summaries(
 
 def _versus(per_item: list[dict], system: str, baseline: str) -> dict:
     """`system` minus `baseline` per ROUGE type (first reference), with a paired bootstrap 95% CI."""
-    out = {"baseline": baseline}
+    out: dict[str, Any] = {"baseline": baseline}
     for k in ROUGE_TYPES:
         a = [r["scores"][system]["first"][k] for r in per_item]
         b = [r["scores"][baseline]["first"][k] for r in per_item]
@@ -124,7 +124,7 @@ def evaluate_headlines(pipeline, items: list[HeadlineItem], *, engine: str | Non
         accs[tier].engine = brief.engine
         texts = {tier: brief.text, **{name: lead_words(item.article, n) for name, n in systems.items() if n}}
         # ids and scores only: headline data sets are often research-use, so the report copies none of their text
-        record = {"id": item.id, "scores": {}}
+        record: dict[str, Any] = {"id": item.id, "scores": {}}
         for name, text in texts.items():
             scores = rouge.score(text, [item.headline])
             accs[name].add(scores, word_count(text), name != tier or tier_def.within_limits(text))

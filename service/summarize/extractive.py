@@ -164,12 +164,12 @@ class ExtractiveSummarizer:
 
     # ---- scoring --------------------------------------------------------------------------------
     def _analyse(self, text: str) -> _Article:
-        found = [(k, s) for k, p in enumerate(paragraphs(text)) for s in sentences(p)]
-        if found:
-            found[0] = (found[0][0], _DATELINE.sub("", found[0][1]).strip() or found[0][1])
-        found = [(k, s) for k, s in found if word_count(s) > 0]
-        paragraph = [k for k, _ in found]
-        found = [s for _, s in found]
+        located = [(k, s) for k, p in enumerate(paragraphs(text)) for s in sentences(p)]
+        if located:
+            located[0] = (located[0][0], _DATELINE.sub("", located[0][1]).strip() or located[0][1])
+        located = [(k, s) for k, s in located if word_count(s) > 0]
+        paragraph = [k for k, _ in located]
+        found = [s for _, s in located]
         words = [word_count(s) for s in found]
         if not found:
             return _Article([], [], [], [], [], [], [])
@@ -265,7 +265,7 @@ class ExtractiveSummarizer:
                 break
         return taken
 
-    def _bullets(self, a: _Article, tier: Tier, used: list[int] = ()) -> list[str]:
+    def _bullets(self, a: _Article, tier: Tier, used: list[int] | tuple[int, ...] = ()) -> list[str]:
         """min_items..max_items sentences in article order, max_words in all, none of them a sentence
         (or a near-duplicate of one) in `used`; at least one from beyond the first paragraph when
         the article has one. Sentences are shortened at a clause boundary when whole ones cannot
@@ -319,7 +319,8 @@ DUPLICATE = 0.6  # cosine similarity at which two sentences count as saying the 
 
 def _clauses(sentence: str, share: int) -> list[str]:
     """A run-on sentence in pieces of about `share` words, cut at clause boundaries where it has them."""
-    out, rest = [], sentence
+    out: list[str] = []
+    rest = sentence
     while rest and len(out) < 10:
         piece = fit_clause(rest, share)
         if not piece:

@@ -407,7 +407,7 @@ def pick(sentences: list[str], scores: list[float], max_words: int = MAX_WORDS, 
     plains = [_plain(sentences[i]) for i in order]
     tagged = tag(plains)
     best: tuple[float, int, str] | None = None
-    for rank, (i, toks) in enumerate(zip(order, tagged)):
+    for i, toks in zip(order, tagged):
         out = compress(sentences[i], max(min(target, max_words), min_words), min_words, tokens=toks) or compress(
             sentences[i], max_words, min_words, tokens=toks)
         if not out:

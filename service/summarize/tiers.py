@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
-
-import tomllib
 
 from ..errors import BadInput
 from ..text import sentences, word_count
@@ -211,7 +210,7 @@ def read_tier(path: Path) -> Tier:
         want = _FIELDS[key]
         if not isinstance(value, want) or isinstance(value, bool):
             raise BadInput(f"{path}: '{key}' must be {'a whole number' if want is int else 'a string'}, not {value!r}")
-        if want is int and value < 0:
+        if isinstance(value, int) and value < 0:
             raise BadInput(f"{path}: '{key}' must not be negative ({value})")
     for key in _REQUIRED:
         if key not in data:
