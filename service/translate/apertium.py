@@ -29,6 +29,7 @@ from pathlib import Path
 from ..errors import EngineUnavailable
 from . import Progress
 from .glossary import Entry, Glossary, place
+from .lexicon import Lexicon
 
 INSTALL_HINT = "apt-get install apertium apertium-spa-ita apertium-eng-spa cg3"
 BINARY_ENV = "BRIEFS_APERTIUM"  # the apertium command to run (default: `apertium` on PATH)
@@ -45,6 +46,11 @@ _TOKEN = re.compile(
 )
 _PARTICLES = frozenset("van von der den du dos ter bin ibn".split())  # inside names: "Ursula von der Leyen"
 _OPENING = re.compile(r"^[\W_]*$")  # only punctuation/quotes before a token: it opens the sentence
+_PLACEHOLDER_MARKS = re.compile(r"[*#@]+(?=Zqj[a-z]{2})")
+# A word apertium marked: "**" unknown Italian copied through both steps, "*" Spanish the second
+# step does not know, "@" a lemma missing from a bilingual dictionary, "#" a form it cannot generate.
+_UNKNOWN = re.compile(r"(?<![\w\\*#@])([*#@]+)([^\W\d_]+(?:['’][^\W\d_]+)?)(?![\w'’])")
+_MARK_LANGUAGE = {"**": "it", "**@": "it", "*@": "it", "*": "es", "@": "es"}
 _MARKS = re.compile(r"(?<![\w\\])[*#@]+(?=\w)")
 
 
@@ -71,6 +77,7 @@ class ApertiumTranslator:
         *,
         glossary: Glossary | None = None,
         protect_names: bool = True,
+        lexicon: bool = True,
         binary: str | None = None,
     ):
         if language not in PIVOTS:
@@ -86,6 +93,7 @@ class ApertiumTranslator:
             raise EngineUnavailable(f"offline translator unavailable: '{command}' not found", f"install it with `{INSTALL_HINT}`")
         self.binary = found
         self._check_modes()
+        self.lexicon = Lexicon(self.binary) if lexicon else None
         self._analysers = [_Analyser.for_mode(self._mode_file(d)) for d in self.directions]
 
     # ---- public ---------------------------------------------------------------------------------
@@ -94,7 +102,7 @@ class ApertiumTranslator:
             return []
         texts = [" ".join(s.split()) for s in sentences]
         plans = self.protect(texts)
-        raw = self._pivot([p.text for p in plans])
+        raw = [_PLACEHOLDER_MARKS.sub("", r) for r in self._pivot([p.text for p in plans])]
         if progress:
             progress(len(texts) // 2, len(texts))
         out: list[str | None] = [p.restore(r) for p, r in zip(plans, raw)]
@@ -102,7 +110,8 @@ class ApertiumTranslator:
         if retry:  # a placeholder went missing or was doubled: translate those sentences as they are
             for k, r in zip(retry, self._pivot([texts[k] for k in retry])):
                 out[k] = self.glossary.apply(r)
-        english = [_clean(o or "", t) if t else "" for o, t in zip(out, texts)]
+        out = self._fill([o or "" for o in out])
+        english = [_clean(o, t) if t else "" for o, t in zip(out, texts)]
         if progress:
             progress(len(texts), len(texts))
         return english
@@ -133,6 +142,28 @@ class ApertiumTranslator:
                     spans.append((s, e, Entry(text[s:e], text[s:e])))
             plans.append(_Plan.build(text, spans))
         return plans
+
+    def _fill(self, texts: list[str]) -> list[str]:
+        """Words the pivot marked unknown ("**ostaggi": Italian the ita-spa analyser lacks;
+        "*travesía": Spanish the spa-eng pair lacks) replaced by the lexicon's English, one word at
+        a time; a word it does not know stays as written (its mark goes in `_clean`)."""
+        if self.lexicon is None:
+            return texts
+        marked = [[(m, _MARK_LANGUAGE.get(m.group(1))) for m in _UNKNOWN.finditer(t)] for t in texts]
+        wanted = [(lang, m.group(2)) for found in marked for m, lang in found if lang]
+        if not wanted:
+            return texts
+        english = self.lexicon.english(wanted)
+        out = []
+        for text, found in zip(texts, marked):
+            pieces, last = [], 0
+            for m, lang in found:
+                word = english.get((lang, m.group(2))) if lang else None
+                if word:
+                    pieces += [text[last : m.start()], word]
+                    last = m.end()
+            out.append("".join(pieces) + text[last:])
+        return out
 
     # ---- names ----------------------------------------------------------------------------------
     def _kinds(self, words: set[str]) -> dict[str, set[str]]:
@@ -167,7 +198,7 @@ class ApertiumTranslator:
     # ---- running apertium -------------------------------------------------------------------------
     def _pivot(self, texts: list[str]) -> list[str]:
         stream = "".join(f"{_escape(t)}.[][<s{k}>]\n" for k, t in enumerate(texts))
-        pipe = " | ".join(f"{shlex.quote(self.binary)} -u -f none {d}" for d in self.directions)
+        pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in self.directions)  # marks kept: see _fill
         try:
             proc = subprocess.run(
                 ["bash", "-o", "pipefail", "-c", pipe], input=stream.encode("utf-8"), capture_output=True,
