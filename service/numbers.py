@@ -224,6 +224,9 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
 # ---- Italian forms left in English text ------------------------------------------------------------
 
 _IT_SCALED = re.compile(rf"\b(?P<num>{_NUM})\s?(?P<scale>mila|milioni|milione|mln|miliardi|miliardo|mld|mrd)\b\.?", re.IGNORECASE)
+_IT_FULL = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![.,]?\d)")  # "1.200,50"
+_SWAP = str.maketrans({".": ",", ",": "."})
+_SCALE_OF = re.compile(r"\b(thousand|million|billion|trillion) of (?=(?:euros?|dollars?|pounds?|crowns?|people|inhabitants|barrels|tons|tonnes)\b)")
 _IT_THOUSANDS = re.compile(r"\b\d{1,3}(?:\.\d{3})+(?![.,]?\d)")
 _IT_DECIMAL = re.compile(r"(?<![\d.,])(\d+),(\d{1,2}|\d{4,})(?![\d.,]*\d)")
 _IT_DATE = re.compile(
@@ -239,10 +242,11 @@ def _english_number(value: float) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
-def englishify(text: str) -> str:
-    """English text with the Italian number and date forms a translation left in it rewritten:
-    "15mila" -> "15,000", "1,2 miliardi" -> "1.2 billion", "2.200.112" -> "2,200,112",
-    "1,5" -> "1.5", "3 feb." -> "3 February". English forms are left as they are."""
+def italian_forms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, English) of each Italian number or date form in `text`, left to right, not
+    overlapping: "15mila" -> "15,000", "1,2 miliardi" -> "1.2 billion", "2.200.112" -> "2,200,112",
+    "1,5" -> "1.5", "3 feb." -> "3 February". The offline engine protects these spans before
+    translating; `englishify` rewrites them in English text."""
 
     def scaled(m: re.Match) -> str:
         value = parse_number(m.group("num"), "it")
@@ -255,7 +259,27 @@ def englishify(text: str) -> str:
         month = MONTH[(m.group("abbr") or m.group("full")).lower()]
         return f"{m.group('day')} {MONTHS_EN[month - 1]}"
 
-    text = _IT_DATE.sub(date, text)
-    text = _IT_SCALED.sub(scaled, text)
-    text = _IT_THOUSANDS.sub(lambda m: m.group().replace(".", ","), text)
-    return _IT_DECIMAL.sub(r"\1.\2", text)
+    rules = (
+        (_IT_DATE, date),
+        (_IT_FULL, lambda m: m.group().translate(_SWAP)),
+        (_IT_SCALED, scaled),
+        (_IT_THOUSANDS, lambda m: m.group().replace(".", ",")),
+        (_IT_DECIMAL, lambda m: f"{m.group(1)}.{m.group(2)}"),
+    )
+    found: list[tuple[int, int, str]] = []
+    for pattern, english in rules:
+        for m in pattern.finditer(text):
+            if all(m.end() <= s or m.start() >= e for s, e, _ in found):
+                found.append((m.start(), m.end(), english(m)))
+    return sorted(found)
+
+
+def englishify(text: str) -> str:
+    """English text with the Italian number and date forms a translation left in it rewritten:
+    "15mila" -> "15,000", "1,2 miliardi" -> "1.2 billion", "2.200.112" -> "2,200,112",
+    "1,5" -> "1.5", "3 feb." -> "3 February". English forms are left as they are."""
+    out, last = [], 0
+    for start, end, english in italian_forms(text):
+        out += [text[last:start], english]
+        last = end
+    return _SCALE_OF.sub(r"\1 ", "".join(out) + text[last:])  # "1.2 billion of euros" -> "1.2 billion euros"

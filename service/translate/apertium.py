@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EngineUnavailable
+from ..numbers import italian_forms
 from . import Progress
 from .glossary import Entry, Glossary, place
 from .lexicon import Lexicon
@@ -123,6 +124,8 @@ class ApertiumTranslator:
         found = []  # per text: glossary/number spans, candidate name spans
         for text in texts:
             spans: list[tuple[int, int, Entry]] = list(self.glossary.find(text))
+            spans += [(s, e, Entry(text[s:e], english)) for s, e, english in italian_forms(text)
+                      if all(e <= a or s >= b for a, b, _ in spans)]  # "15mila" -> "15,000", "3 feb." -> "3 February"
             taken = [(s, e) for s, e, _ in spans]
             tokens = [m for m in _TOKEN.finditer(text) if all(m.end() <= a or m.start() >= b for a, b in taken)]
             spans += [(m.start(), m.end(), Entry(m.group(), _english_number(m.group()))) for m in tokens if m.lastgroup == "number"]

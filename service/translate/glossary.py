@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..config import PROMPTS_DIR
 from ..errors import BadInput
+from ..numbers import englishify
 from . import Progress, Translator
 
 _COMMENT = re.compile(r"(?:^|\s)#.*$")  # a whole-line comment, or one after whitespace
@@ -146,7 +147,9 @@ def read_entries(path: Path) -> list[Entry]:
 
 
 class GlossaryTranslator:
-    """Any translator, with the glossary applied to its English output. Same name as the inner one."""
+    """Any translator, with the glossary applied to its English output and Italian number and date
+    forms it left rewritten for English (`numbers.englishify`: "15mila" -> "15,000"). Same name as
+    the inner one. The pipeline wraps every MT engine in it, so every engine's output gets both."""
 
     def __init__(self, inner: Translator, glossary: Glossary):
         self.inner = inner
@@ -154,7 +157,7 @@ class GlossaryTranslator:
         self.name = inner.name
 
     def translate(self, sentences: list[str], progress: Progress | None = None) -> list[str]:
-        return [self.glossary.apply(s) for s in self.inner.translate(sentences, progress)]
+        return [englishify(self.glossary.apply(s)) for s in self.inner.translate(sentences, progress)]
 
     def output_key(self) -> str:
         return output_key(self.inner)
