@@ -23,6 +23,7 @@ import re
 import shlex
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from .lexicon import Lexicon
 INSTALL_HINT = "apt-get install apertium apertium-spa-ita apertium-eng-spa cg3"
 BINARY_ENV = "BRIEFS_APERTIUM"  # the apertium command to run (default: `apertium` on PATH)
 PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-spa", "spa-eng")}
+# A second route, used when installed (apt-get install apertium-cat-ita apertium-eng-cat): each
+# sentence goes both ways and the output with fewer unknown words wins (the first on a tie).
+SECOND_PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-cat", "cat-eng")}
 
 _PLACEHOLDER = re.compile(r"Zqj([a-z]{2})")
 _SEPARATOR = re.compile(r"(?:\.\[\])?\[<s(\d+)>\]")
@@ -51,7 +55,22 @@ _PLACEHOLDER_MARKS = re.compile(r"[*#@]+(?=Zqj[a-z]{2})")
 # A word apertium marked: "**" unknown Italian copied through both steps, "*" Spanish the second
 # step does not know, "@" a lemma missing from a bilingual dictionary, "#" a form it cannot generate.
 _UNKNOWN = re.compile(r"(?<![\w\\*#@])([*#@]+)([^\W\d_]+(?:['’][^\W\d_]+)?)(?![\w'’])")
-_MARK_LANGUAGE = {"**": "it", "**@": "it", "*@": "it", "*": "es", "@": "es"}
+_ISO = {"ita": "it", "spa": "es", "cat": "ca", "eng": "en"}
+
+
+def _mark_language(marks: str, route: tuple[str, ...]) -> str | None:
+    """The language of a word apertium marked on `route`: "**" (or "*@") a source word both steps
+    copied, "*" or "@" a word of the pivot language the second step lacks; "#" none (a form the
+    generator could not make: only the mark goes)."""
+    if marks.startswith("**") or marks.startswith("*@"):
+        return _ISO.get(route[0].split("-")[0])
+    if marks in ("*", "@"):
+        return _ISO.get(route[0].split("-")[1])
+    return None
+
+
+def _unknowns(text: str) -> int:
+    return sum(1 for m in _UNKNOWN.finditer(text) if m.group(1) != "#")
 _MARKS = re.compile(r"(?<![\w\\])[*#@]+(?=\w)")
 
 
@@ -79,6 +98,7 @@ class ApertiumTranslator:
         glossary: Glossary | None = None,
         protect_names: bool = True,
         lexicon: bool = True,
+        second_pivot: bool = True,
         binary: str | None = None,
     ):
         if language not in PIVOTS:
@@ -93,34 +113,57 @@ class ApertiumTranslator:
         if not found:
             raise EngineUnavailable(f"offline translator unavailable: '{command}' not found", f"install it with `{INSTALL_HINT}`")
         self.binary = found
-        self._check_modes()
-        self.lexicon = Lexicon(self.binary) if lexicon else None
+        listed = self._check_modes()
+        second = SECOND_PIVOTS.get(language)
+        self.second = second if second_pivot and second and all(d in listed for d in second) else None
+        self.lexicon = Lexicon(self.binary, modes=listed) if lexicon else None
         self._analysers = [_Analyser.for_mode(self._mode_file(d)) for d in self.directions]
 
     # ---- public ---------------------------------------------------------------------------------
     def translate(self, sentences: list[str], progress: Progress | None = None) -> list[str]:
+        """Each sentence on its own: what comes out for one sentence never depends on the others
+        translated with it (protection, the second pivot and the lexicon decide per sentence or per
+        word), so a document reads the same in any batch."""
         if not sentences:
             return []
         texts = [" ".join(s.split()) for s in sentences]
         plans = self.protect(texts)
-        raw = [_PLACEHOLDER_MARKS.sub("", r) for r in self._pivot([p.text for p in plans])]
+        routes = [self.directions] + ([self.second] if self.second else [])
+        if len(routes) > 1:
+            with ThreadPoolExecutor(len(routes)) as pool:
+                raws = list(pool.map(lambda d: self._pivot([p.text for p in plans], d), routes))
+        else:
+            raws = [self._pivot([p.text for p in plans], routes[0])]
         if progress:
             progress(len(texts) // 2, len(texts))
-        out: list[str | None] = [p.restore(r) for p, r in zip(plans, raw)]
-        retry = [k for k, o in enumerate(out) if o is None]
-        if retry:  # a placeholder went missing or was doubled: translate those sentences as they are
-            for k, r in zip(retry, self._pivot([texts[k] for k in retry])):
-                out[k] = self.glossary.apply(r)
-        out = self._fill([o or "" for o in out])
-        english = [_clean(o, t) if t else "" for o, t in zip(out, texts)]
+        outs = [self._restore(plans, texts, raw, route) for raw, route in zip(raws, routes)]
+        filled = self._fill([o for out in outs for o in out], [r for r, out in zip(routes, outs) for _ in out])
+        per_route = [filled[k * len(texts) : (k + 1) * len(texts)] for k in range(len(routes))]
+        english = []
+        for k, text in enumerate(texts):
+            # the route that left fewer words unknown; the first (ita-spa-eng) on a tie
+            best = min(range(len(routes)), key=lambda r: (_unknowns(per_route[r][k]), r))
+            english.append(_clean(per_route[best][k], text) if text else "")
         if progress:
             progress(len(texts), len(texts))
         return english
 
+    def _restore(self, plans: list["_Plan"], texts: list[str], raw: list[str], route: tuple[str, ...]) -> list[str]:
+        """Placeholders of `raw` (one route's output) back to their English; a sentence whose
+        placeholders did not all come back exactly once is translated again unprotected."""
+        out: list[str | None] = [p.restore(_PLACEHOLDER_MARKS.sub("", r)) for p, r in zip(plans, raw)]
+        retry = [k for k, o in enumerate(out) if o is None]
+        if retry:
+            for k, r in zip(retry, self._pivot([texts[k] for k in retry], route)):
+                out[k] = self.glossary.apply(r)
+        return [o or "" for o in out]
+
     def protect(self, texts: list[str]) -> list["_Plan"]:
         """For each text, what apertium gets (placeholders in) and what each placeholder stands for.
-        All texts are looked at together: the analysers run once, and a name found inside one
-        sentence is also protected where it opens another ("Rubio ha detto ...")."""
+        Each text is decided on its own (the analysers run once for all of them, word by word): a
+        name found inside a sentence is also protected where it opens the same sentence, and a
+        lone unknown capitalised word opening a sentence is a name unless the lexicon knows it as
+        a common word ("Ostaggi liberati")."""
         found = []  # per text: glossary/number spans, candidate name spans
         for text in texts:
             spans: list[tuple[int, int, Entry]] = list(self.glossary.find(text))
@@ -131,28 +174,39 @@ class ApertiumTranslator:
             spans += [(m.start(), m.end(), Entry(m.group(), _english_number(m.group()))) for m in tokens if m.lastgroup == "number"]
             found.append((text, spans, tokens))
         names: list[list[tuple[int, int, int | None]]] = [[] for _ in texts]
+        kinds: dict[str, set[str]] = {}
         if self.protect_names:
             kinds = self._kinds({m.group() for _, _, tokens in found for m in tokens if m.lastgroup != "number" and m.group()[0].isupper()})
             names = [_name_spans(text, tokens, kinds) for text, _, tokens in found]
-        sure = {text[s:e] for (text, _, _), spans in zip(found, names) for s, e, fallback in spans if fallback is None}
-        sure |= {word for name in sure for word in name.split()}  # "Rubio" after "Marco Rubio"
+        lone = {text[s:e] for (text, _, _), spans in zip(found, names) for s, e, fallback in spans
+                if fallback == e and " " not in text[s:e] and "unknown" in kinds.get(text[s:e], ())}
+        common = set()
+        if lone and self.lexicon is not None:
+            known = self.lexicon.english([(self.language, w.lower()) for w in sorted(lone)])
+            common = {w for w in lone if known.get((self.language, w.lower()))}
+        single = sorted({text[s:e] for (text, _, _), spans in zip(found, names) for s, e, _ in spans if " " not in text[s:e]})
+        places = self.lexicon.places(self.language, single) if self.lexicon is not None and single else {}
         plans = []
         for (text, spans, _), candidates in zip(found, names):
+            sure = {text[s:e] for s, e, fallback in candidates if fallback is None}
+            sure |= {word for name in sure for word in name.split()}  # "Rubio" after "Marco Rubio"
             for s, e, fallback in candidates:
-                if fallback is not None and text[s:e] not in sure:
+                name = text[s:e]
+                if fallback is not None and name not in sure and not (name in lone and name not in common):
                     s = fallback
                 if s < e:
-                    spans.append((s, e, Entry(text[s:e], text[s:e])))
+                    name = text[s:e]
+                    spans.append((s, e, Entry.parse(name, places[name]) if name in places else Entry(name, name)))
             plans.append(_Plan.build(text, spans))
         return plans
 
-    def _fill(self, texts: list[str]) -> list[str]:
+    def _fill(self, texts: list[str], routes: list[tuple[str, ...]]) -> list[str]:
         """Words the pivot marked unknown ("**ostaggi": Italian the ita-spa analyser lacks;
         "*travesía": Spanish the spa-eng pair lacks) replaced by the lexicon's English, one word at
         a time; a word it does not know stays as written (its mark goes in `_clean`)."""
         if self.lexicon is None:
             return texts
-        marked = [[(m, _MARK_LANGUAGE.get(m.group(1))) for m in _UNKNOWN.finditer(t)] for t in texts]
+        marked = [[(m, _mark_language(m.group(1), route)) for m in _UNKNOWN.finditer(t)] for t, route in zip(texts, routes)]
         wanted = [(lang, m.group(2)) for found in marked for m, lang in found if lang]
         if not wanted:
             return texts
@@ -199,9 +253,9 @@ class ApertiumTranslator:
         return out
 
     # ---- running apertium -------------------------------------------------------------------------
-    def _pivot(self, texts: list[str]) -> list[str]:
+    def _pivot(self, texts: list[str], route: tuple[str, ...] | None = None) -> list[str]:
         stream = "".join(f"{_escape(t)}.[][<s{k}>]\n" for k, t in enumerate(texts))
-        pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in self.directions)  # marks kept: see _fill
+        pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in route or self.directions)  # marks kept: see _fill
         try:
             proc = subprocess.run(
                 ["bash", "-o", "pipefail", "-c", pipe], input=stream.encode("utf-8"), capture_output=True,
@@ -214,7 +268,7 @@ class ApertiumTranslator:
             raise EngineUnavailable(f"offline translator failed: {why}")
         return _split(proc.stdout.decode("utf-8", "replace"), len(texts))
 
-    def _check_modes(self) -> None:
+    def _check_modes(self) -> list[str]:
         try:
             listed = subprocess.run([self.binary, "-l"], capture_output=True, text=True, timeout=30).stdout.split()
         except (OSError, subprocess.SubprocessError) as err:
@@ -226,6 +280,7 @@ class ApertiumTranslator:
                 f"offline translator unavailable: apertium has no {', '.join(missing)} language data",
                 f"install it with `{INSTALL_HINT}`",
             )
+        return listed
 
     def _mode_file(self, direction: str) -> Path | None:
         datadirs = [os.environ.get("APERTIUM_DATADIR"), Path(self.binary).resolve().parent.parent / "share" / "apertium", "/usr/share/apertium"]

@@ -30,17 +30,21 @@ import re
 import shlex
 import shutil
 import subprocess
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+MODES_DIR = Path(os.environ.get("APERTIUM_DATADIR", "/usr/share/apertium")) / "modes"
 DICT_DIR = Path(os.environ.get("BRIEFS_DICT_DIR", "/usr/share/dictd"))
-SECOND_PIVOT = {"it": ("ita-cat", "cat-eng"), "es": ("spa-cat", "cat-eng")}
+# Routes a word goes through, alone: the second pivot first (the sentence's own route already
+# failed on the word), then, for a lemma guess, the first pivot too.
+ROUTES = {"it": [("ita-cat", "cat-eng"), ("ita-spa", "spa-eng")], "es": [("spa-cat", "cat-eng"), ("spa-eng",)]}
 FREEDICT = {"it": ("freedict-ita-eng",), "es": ("freedict-spa-eng",)}
 REVERSED = {"it": ("freedict-eng-ita",), "es": ()}
 
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?$")
-_PRONOUN = re.compile(r"^(?:I|you|he|she|it|we|they)\s+(?=\S)")
+_PRONOUN = re.compile(r"^(?:I|you|he|she|it|we|they)\s+(?=\S)", re.IGNORECASE)
 
 # Italian/Spanish word ending -> English ending; applied to the lemma or the plural form.
 _COGNATES = {
@@ -68,7 +72,8 @@ _LEMMAS = {
     "it": [("chi", "co"), ("ghi", "go"), ("che", "ca"), ("ghe", "ga"), ("ii", "io"), ("i", "o"), ("i", "e"),
            ("e", "a"), ("ati", "are"), ("ate", "are"), ("ato", "are"), ("ata", "are"), ("iti", "ire"),
            ("ito", "ire"), ("uti", "ere"), ("uto", "ere")],
-    "es": [("ces", "z"), ("es", ""), ("s", "")],
+    "es": [("ces", "z"), ("es", ""), ("s", ""), ("ados", "ar"), ("adas", "ar"), ("ado", "ar"), ("ada", "ar"),
+           ("idos", "er"), ("idas", "er"), ("ido", "er"), ("ida", "er"), ("idos", "ir"), ("ido", "ir")],
 }
 _PLURAL = {"it": ("i", "e"), "es": ("s",)}
 
@@ -76,74 +81,135 @@ _PLURAL = {"it": ("i", "e"), "es": ("s",)}
 class Lexicon:
     """English for single Italian or Spanish words (see the module's docstring)."""
 
-    def __init__(self, binary: str | None = None, dict_dir: Path | str = DICT_DIR):
+    def __init__(self, binary: str | None = None, dict_dir: Path | str = DICT_DIR, modes: list[str] | None = None):
+        """`modes`: the apertium modes installed (`apertium -l`), when the caller has them."""
         self.binary = binary or shutil.which("apertium")
         self.dict_dir = Path(dict_dir)
-        self.pivots = {lang: dirs for lang, dirs in SECOND_PIVOT.items() if self.binary and _has_modes(self.binary, dirs)}
+        if self.binary and modes is None:
+            modes = _modes(self.binary)
+        self.routes = {lang: [r for r in routes if all(d in (modes or ()) for d in r)] for lang, routes in ROUTES.items()}
         self.cache: dict[tuple[str, str], str | None] = {}
+        self._analysers: dict[str, object] = {}
 
     def english(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
         """{(language, word): English or None} for each (language "it"/"es", word as written)."""
         todo = sorted({w for w in words if w not in self.cache})
-        pivoted = self._pivot([w for w in todo if not w[1][:1].isupper()])
+        names = [w for w in todo if w[1][:1].isupper() and w[1][1:].islower() and w[1] not in exonyms(w[0])]
+        common = [w for w in todo if not w[1][:1].isupper() and _WORD.match(w[1]) and not _is_english(w[1].lower(), w[0])]
+        # the word and its likely lemmas ("cervi" -> "cervo", "escasamente" -> "escasa"), each
+        # alone, through every route at once (one apertium run per route)
+        guesses = {w: _candidates(w[0], w[1].lower()) for w in common}
+        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in ("plural", "participle")])
+        places = {w for w in names if _toponym(readings.get(w, []))}
+        answers = self._through(sorted({(w[0], g.form) for w, gs in guesses.items() for g in gs} | places))
         for key in todo:
-            self.cache[key] = self._one(key, pivoted.get(key))
+            lang, word = key
+            if word[:1].isupper():
+                found = exonyms(lang).get(word) or (_place(answers.get(key)) if key in places else None)
+            elif key in guesses:
+                found = self._lemma(lang, guesses[key], answers, readings)
+                found = found or self._dictionary(lang, word.lower()) or _cognate(lang, word.lower())
+                found = _case(found, word) if found else None
+            else:
+                found = None  # English in the source ("leader"), or not a word
+            self.cache[key] = found
         return {w: self.cache[w] for w in words}
 
-    def _one(self, key: tuple[str, str], pivoted: str | None) -> str | None:
-        lang, word = key
-        if not _WORD.match(word):
-            return None
-        if word[0].isupper():
-            found = exonyms(lang).get(word)
-            if found is None and word.isupper():
-                return None  # acronym
-            if found is None and not word[1:].islower():
-                return None
-            return found  # a name the list does not know stays as written
-        low = word.lower()
-        if _is_english(low, lang):
-            return None  # English in the source ("and", "leader"): not ours to change
-        for found in (pivoted, self._dictionary(lang, low), _cognate(lang, low)):
-            if found:
-                return _case(found, word)
-        return None
+    def places(self, lang: str, names: list[str]) -> dict[str, str]:
+        """English exonyms of the place names among `names` ("Baviera" -> "Bavaria")."""
+        found = self.english([(lang, n) for n in names if n[:1].isupper()])
+        return {n: e for (_, n), e in found.items() if e and e != n}
 
     # ---- sources ------------------------------------------------------------------------------
-    def _pivot(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """Each word alone through the second pivot; only answers with no unknown-word mark."""
-        out: dict[tuple[str, str], str] = {}
-        jobs = []
-        for lang, dirs in self.pivots.items():
-            mine = [w for w in words if w[0] == lang]
-            if not mine:
+    def _lemma(self, lang: str, guesses: list["_Guess"], translated: dict[tuple[str, str], str],
+               readings: dict[tuple[str, str], list[str]]) -> str | None:
+        """The English of the first guess a route translated, inflected like the word."""
+        for g in guesses:
+            english = translated.get((lang, g.form))
+            if not english:
                 continue
-            stream = "".join(f"{w}.[][<w{k}>]\n" for k, (_, w) in enumerate(mine))
-            pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in dirs)
-            proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
-            jobs.append((mine, proc, stream))
-        for mine, proc, stream in jobs:
-            stdout, _ = proc.communicate(stream.encode("utf-8"))
+            if g.kind == "adverb":
+                adverb = _adverb(english)
+                if adverb:
+                    return adverb
+                continue
+            tags = readings.get((lang, g.form), [])
+            if g.kind == "plural" and any("<n>" in r for r in tags):
+                return _pluralize(english)
+            if g.kind == "plural" and any("<adj>" in r for r in tags):
+                return english
+            if g.kind == "participle" and any("<vblex>" in r for r in tags):
+                return _participle(english)
+            if g.kind == "form":
+                return english
+            if g.kind.startswith("prefix:") and " " not in english:
+                guess = g.kind[7:] + english.lower()
+                if _is_english(guess, None, strict=True):
+                    return guess
+        return None
+
+    def _through(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """Each word alone through every route of its language, all routes running at once (the
+        first route's answer wins); only answers with no unknown-word mark."""
+        jobs = []
+        for lang, routes in self.routes.items():
+            mine = [w for l, w in words if l == lang]
+            for route in routes:
+                if mine:
+                    jobs.append((lang, mine, self._start(route, mine)))
+        out: dict[tuple[str, str], str] = {}
+        for lang, mine, (proc, stream) in jobs:
+            stdout, _ = proc.communicate(stream)
             if proc.returncode != 0:
                 continue
             pieces = re.split(r"(?:\.\[\])?\[<w(\d+)>\]", stdout.decode("utf-8", "replace"))
-            for k in range(len(mine)):
-                if 2 * k + 1 >= len(pieces) or pieces[2 * k + 1] != str(k):
-                    break
+            for k, word in enumerate(mine):
+                if 2 * k + 1 >= len(pieces) or pieces[2 * k + 1] != str(k) or (lang, word) in out:
+                    continue
                 text = " ".join(re.sub(r"\.\[\]", "", pieces[2 * k]).split()).strip(" .")
                 text = _PRONOUN.sub("", text)
-                if text and not re.search(r"[*#@\\\[\]]", text) and len(text.split()) <= 3:
-                    out[mine[k]] = text
+                if text and not re.search(r"[*#@\\\[\]]", text) and len(text.split()) <= 3 and text.lower() != word.lower():
+                    out[(lang, word)] = text
         return out
+
+    def _start(self, route: tuple[str, ...], words: list[str]):
+        stream = "".join(f"{w}.[][<w{k}>]\n" for k, w in enumerate(words)).encode("utf-8")
+        pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in route)
+        proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
+        return proc, stream
+
+    def _readings(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+        """The second pivot's analyser readings of each word ("Baviera<np><top><f><sg>"), one run."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for lang in sorted({w[0] for w in words}):
+            analyser = self._analyser(lang)
+            if analyser is not None:
+                out.update({(lang, w): r for w, r in analyser.analyse(sorted({w for l, w in words if l == lang})).items()})
+        return out
+
+    def _analyser(self, lang: str):
+        if lang not in self._analysers:
+            from .apertium import _Analyser  # the pair's analyser reader (lt-proc)
+
+            routes = self.routes.get(lang)
+            mode = Path(MODES_DIR) / f"{routes[0][0]}.mode" if routes else None
+            self._analysers[lang] = _Analyser.for_mode(mode) if mode and mode.is_file() else None
+        return self._analysers[lang]
 
     def _dictionary(self, lang: str, word: str) -> str | None:
         forward, backward = freedict(lang)
-        for lemma, plural in _candidates(lang, word):
-            found = forward.get(lemma) or backward.get(lemma)
-            if found:
-                return _pluralize(found) if plural else found
+        for g in _candidates(lang, word):
+            found = forward.get(g.form) or backward.get(g.form)
+            if found and g.kind != "adverb":
+                return _pluralize(found) if g.kind == "plural" else _participle(found) if g.kind == "participle" else found
         return None
+
+
+@dataclass(frozen=True)
+class _Guess:
+    form: str
+    kind: str  # "form" (the word itself), "plural", "participle" (-> infinitive), "adverb" (-> adjective), "prefix:ENGLISH"
 
 
 @lru_cache(maxsize=None)
@@ -225,34 +291,98 @@ def _b64(text: str) -> int:
     return n
 
 
-def _candidates(lang: str, word: str) -> list[tuple[str, bool]]:
-    """(lookup form, is plural) for `word`: itself, then lemmas by the language's plural endings."""
-    out = [(word, False)]
+def _candidates(lang: str, word: str) -> list[_Guess]:
+    """Lookup forms for `word`: itself, then likely lemmas by the language's endings."""
+    out = [_Guess(word, "form")]
     for plural, lemma in _LEMMAS.get(lang, []):
         if word.endswith(plural) and len(word) > len(plural) + 2:
-            noun_plural = plural in _PLURAL.get(lang, ()) or (lang == "it" and plural in ("chi", "ghi", "che", "ghe", "ii"))
-            out.append((word[: len(word) - len(plural)] + lemma, noun_plural and not lemma.endswith("re")))
+            kind = "participle" if lemma.endswith("re") or lemma.endswith("r") else "plural"
+            out.append(_Guess(word[: len(word) - len(plural)] + lemma, kind))
+    for prefix, english in _PREFIXES.get(lang, []):
+        if word.startswith(prefix) and len(word) > len(prefix) + 4 and len(prefix) > 1:
+            out.append(_Guess(word[len(prefix):], "prefix:" + english))  # "sottosegretario" -> under + secretary
+    if word.endswith("mente") and len(word) > 8:
+        stem = word[:-5]
+        for base in (stem, stem + "e", stem[:-1] + "o" if stem.endswith("a") else None):
+            if base:
+                out.append(_Guess(base, "adverb"))
     return out
 
 
+_PREFIXES = {"it": [("ri", "re"), ("sotto", "under"), ("sotto", "sub"), ("contro", "counter"), ("iper", "hyper"),
+                    ("tras", "trans"), ("dis", "dis"), ("s", "dis")],
+             "es": [("re", "re"), ("sub", "sub"), ("contra", "counter"), ("hiper", "hyper")]}
+
+
 def _cognate(lang: str, word: str) -> str | None:
-    for ending, english in _COGNATES.get(lang, []):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            guess = word[: len(word) - len(ending)] + english
-            if guess != word and _is_english(guess, None, strict=True):
-                return guess
+    """English by the ending (and prefix) rules, only a word the English list knows."""
+    starts = [("", "")] + [(p, e) for p, e in _PREFIXES.get(lang, []) if word.startswith(p) and len(word) > len(p) + 4]
+    for prefix, english_prefix in starts:
+        stem = word[len(prefix):]
+        for ending, english in _COGNATES.get(lang, []):
+            if stem.endswith(ending) and len(stem) - len(ending) >= 3:
+                guess = english_prefix + stem[: len(stem) - len(ending)] + english
+                guess = guess.replace("zz", "z")
+                if guess != word and _is_english(guess, None, strict=True):
+                    return guess
     return None
 
 
 def _is_english(word: str, lang: str | None, strict: bool = False) -> bool:
+    """`strict`: a made-up English word (a cognate guess) is known to the English word list;
+    else: a word of the source that is English ("leader"), to leave as it is."""
+    from .. import english
+
     try:
-        from wordfreq import zipf_frequency
-    except ImportError:
+        if strict:
+            return english.zipf(word, "en") >= 2.0
+        return english.is_english(word) and english.zipf(word, "en") >= english.zipf(word, lang or "it")
+    except ImportError:  # no wordfreq: no word counts as English
         return False
-    en = zipf_frequency(word, "en")
-    if strict:
-        return en >= 2.0
-    return en >= 3.0 and (lang is None or en > zipf_frequency(word, lang) + 1.0)
+
+
+def _toponym(readings: list[str]) -> bool:
+    """Read only as a place name (<np><top>), never as a given name or surname: "Baviera",
+    "Francoforte" (not "Marco", "Rossi", "Monaco")."""
+    return any("<np><top>" in r for r in readings) and not any("<ant>" in r or "<cog>" in r for r in readings)
+
+
+def _place(english: str | None) -> str | None:
+    return english if english and english[:1].isupper() and " " not in english else None
+
+
+def _adverb(adjective: str) -> str | None:
+    """"scarce" -> "scarcely", "probable" -> "probably", "economic" -> "economically" (a known word only)."""
+    if " " in adjective:
+        return None
+    a = adjective.lower()
+    if a.endswith("le") and not a.endswith("ele"):
+        guess = a[:-1] + "y"
+    elif a.endswith("ic"):
+        guess = a + "ally"
+    elif re.search(r"[^aeiou]y$", a):
+        guess = a[:-1] + "ily"
+    elif a.endswith("ll"):
+        guess = a + "y"
+    else:
+        guess = a + "ly"
+    return guess if _is_english(guess, None, strict=True) else None
+
+
+def _participle(verb: str) -> str:
+    """English past participle of a verb phrase's first word ("roll up" -> "rolled up") when it
+    is a known word; else the phrase as it is."""
+    words = verb.split()
+    first = re.sub(r"^to\s+", "", words[0])
+    if first.endswith("e"):
+        guess = first + "d"
+    elif re.search(r"[^aeiou]y$", first):
+        guess = first[:-1] + "ied"
+    else:
+        guess = first + "ed"
+    if _is_english(guess, None, strict=True):
+        return " ".join([guess] + words[1:])
+    return verb
 
 
 def _pluralize(english: str) -> str:
@@ -270,16 +400,20 @@ def _pluralize(english: str) -> str:
 
 
 def _case(english: str, word: str) -> str:
+    """`english` cased like `word`: "Polizia" -> "Police", "polizia" -> "police" (a route's output
+    opens with a capital, as a sentence does)."""
     if word.isupper() and len(word) > 1:
         return english.upper()
     if word[0].isupper():
         return english[:1].upper() + english[1:]
+    first = english.split()[0]
+    if first[1:].islower():
+        return english[:1].lower() + english[1:]
     return english
 
 
-def _has_modes(binary: str, directions: tuple[str, ...]) -> bool:
+def _modes(binary: str) -> list[str]:
     try:
-        listed = subprocess.run([binary, "-l"], capture_output=True, text=True, timeout=30).stdout.split()
+        return subprocess.run([binary, "-l"], capture_output=True, text=True, timeout=30).stdout.split()
     except (OSError, subprocess.SubprocessError):
-        return False
-    return all(d in listed for d in directions)
+        return []
