@@ -40,6 +40,14 @@ PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-spa", "spa-eng")}
 # sentence goes both ways and the output with fewer unknown words wins (the first on a tie).
 SECOND_PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-cat", "cat-eng")}
 
+# Italian words the Spanish pivot makes ambiguous: "domani" -> "mañana" (tomorrow or morning, and
+# spa-eng picks "morning"), "ospitare" -> "albergar" ("lodge", not "host"). Protected like glossary terms.
+PIVOT_LOSSES = {
+    "domani": "tomorrow", "ospiterà": "will host", "ospiteranno": "will host", "ospita": "hosts", "ospitano": "host",
+    "ospitato": "hosted", "ospitata": "hosted", "ospitati": "hosted", "ospitate": "hosted", "ospitare": "host",
+    "ospitava": "hosted", "ospitavano": "hosted", "ospiterebbe": "would host",
+}
+_LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"Zqj([a-z]{2})")
 _SEPARATOR = re.compile(r"(?:\.\[\])?\[<s(\d+)>\]")
 _ESCAPE = re.compile(r"([\\\[\]^$/@<>{}])")
@@ -167,6 +175,8 @@ class ApertiumTranslator:
         found = []  # per text: glossary/number spans, candidate name spans
         for text in texts:
             spans: list[tuple[int, int, Entry]] = list(self.glossary.find(text))
+            spans += [(m.start(), m.end(), Entry(m.group(), _case_like(PIVOT_LOSSES[m.group().lower()], m.group())))
+                      for m in _LOSSES.finditer(text) if all(m.end() <= a or m.start() >= b for a, b, _ in spans)]
             spans += [(s, e, Entry(text[s:e], english)) for s, e, english in italian_forms(text)
                       if all(e <= a or s >= b for a, b, _ in spans)]  # "15mila" -> "15,000", "3 feb." -> "3 February"
             taken = [(s, e) for s, e, _ in spans]
@@ -444,6 +454,10 @@ def _settle(run: list[tuple[re.Match, str]]) -> tuple[int, int] | None:
     if j < i or (i == j and run[i][1] != "N"):
         return None
     return i, j
+
+
+def _case_like(english: str, word: str) -> str:
+    return english[:1].upper() + english[1:] if word[:1].isupper() else english
 
 
 def _placeholder(k: int) -> str:
