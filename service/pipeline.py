@@ -51,6 +51,9 @@ class Translation:
     paragraphs: list[str]
     sentences: list[Sentence] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)  # wire datelines, bylines... kept out of the briefs (service/wire.py)
+    # the engine of each paragraph: a paragraph detected in another language goes by its own
+    # ("identity" for English, kept as written)
+    paragraph_engines: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +101,7 @@ class _Doc:
     warnings: list[str]
     timings: dict[str, int]
     metadata: list[str] = field(default_factory=list)
+    routes: list[Translator] = field(default_factory=list)  # per paragraph (default: `translator`)
 
 
 class Pipeline:
@@ -274,30 +278,66 @@ class Pipeline:
             language, confidence, mixed = found.language, found.confidence, found.mixed_languages
         t1 = time.perf_counter()
         translator, warnings = self.translator(language, engine)
+        routes = [translator] * len(paras)
         if mixed:
-            warnings.append(f"paragraphs in other languages ({', '.join(mixed)}) were translated as '{language}'")
+            routes, warnings = self._route(found.paragraph_languages, language, translator, engine, warnings)
         return _Doc(text, paras, language, confidence, mixed, translator, warnings, {"detect": _ms(t0, t1)},
-                    cut.metadata if cut.body else [])
+                    cut.metadata if cut.body else [], routes)
+
+    def _route(self, languages: list[str | None], language: str, translator: Translator, engine: str,
+               warnings: list[str]) -> tuple[list[Translator], list[str]]:
+        """Each paragraph's translator: a paragraph detected (confidently) in another supported
+        language goes by its own language, English as written; one in a language with no engine
+        is translated as the document's language. Says which in the warnings."""
+        routes: list[Translator] = []
+        routed: dict[str, list[int]] = {}
+        unrouted: list[str] = []
+        for k, lang in enumerate(languages, 1):
+            if not lang or lang == language:
+                routes.append(translator)
+                continue
+            try:
+                other, more = self.translator(lang, engine)
+            except BriefsError:
+                routes.append(translator)
+                unrouted.append(lang)
+                continue
+            routes.append(other)
+            routed.setdefault(lang, []).append(k)
+            warnings += [w for w in more if w not in warnings]
+        for lang, numbers in routed.items():
+            which = "paragraph " + str(numbers[0]) if len(numbers) == 1 else "paragraphs " + ", ".join(map(str, numbers))
+            done = "kept as written" if lang == "en" else f"translated as '{lang}'"
+            warnings.append(f"{which} in '{lang}' {done}, not as '{language}'")
+        if unrouted:
+            others = ", ".join(dict.fromkeys(unrouted))
+            warnings.append(f"paragraphs in other languages ({others}) were translated as '{language}'")
+        return routes, warnings
 
     def _translate_all(self, docs: list[_Doc], progress: Progress | None) -> dict[int, list[list[tuple[str, str]]]]:
         """Per document (keyed by id(doc)), its paragraphs as (source, English) sentence pairs, one
-        translate call per engine."""
-        out: dict[int, list[list[tuple[str, str]]]] = {}
-        by_engine: dict[int, list[_Doc]] = {}
+        translate call per engine (a paragraph goes to its own route's engine)."""
+        out: dict[int, list[list[tuple[str, str]]]] = {id(d): [[] for _ in d.paragraphs] for d in docs}
+        by_engine: dict[int, list[tuple[_Doc, int]]] = {}
         for doc in docs:
-            by_engine.setdefault(id(doc.translator), []).append(doc)
+            for k, route in enumerate(doc.routes or [doc.translator] * len(doc.paragraphs)):
+                by_engine.setdefault(id(route), []).append((doc, k))
+        spent: dict[int, float] = {}
         for group in by_engine.values():
-            translator = group[0].translator
-            split = [[sentences(p) for p in d.paragraphs] for d in group]
-            flat = [s for doc_paras in split for para in doc_paras for s in para]
+            doc0, k0 = group[0]
+            translator = (doc0.routes or [doc0.translator] * len(doc0.paragraphs))[k0]
+            split = [sentences(doc.paragraphs[k]) for doc, k in group]
+            flat = [s for para in split for s in para]
             t0 = time.perf_counter()
             step = (lambda done, total: progress("translate", done, total)) if progress else None
             english = iter(translator.translate(flat, step))
             elapsed = _ms(t0, time.perf_counter())
-            total_chars = sum(len(d.text) for d in group) or 1
-            for doc, doc_paras in zip(group, split):
-                out[id(doc)] = [[(s, next(english)) for s in para] for para in doc_paras]
-                doc.timings["translate"] = round(elapsed * len(doc.text) / total_chars)
+            total_chars = sum(len(doc.paragraphs[k]) for doc, k in group) or 1
+            for (doc, k), para in zip(group, split):
+                out[id(doc)][k] = [(s, next(english)) for s in para]
+                spent[id(doc)] = spent.get(id(doc), 0) + elapsed * len(doc.paragraphs[k]) / total_chars
+        for doc in docs:
+            doc.timings["translate"] = round(spent.get(id(doc), 0))
         return out
 
     def _finish(self, doc: _Doc, pairs: list[list[tuple[str, str]]], tiers: list[Tier], engine: str,
@@ -316,7 +356,8 @@ class Pipeline:
         checks = self._fidelity(doc, aligned, briefs, tiers)
         return Result(
             source=Source(doc.language, doc.confidence, len(doc.text), len(doc.paragraphs), doc.mixed),
-            translation=Translation(text, doc.translator.name, english, aligned, doc.metadata),
+            translation=Translation(text, doc.translator.name, english, aligned, doc.metadata,
+                                    [r.name for r in doc.routes or [doc.translator] * len(english)]),
             briefs=briefs,
             warnings=warnings,
             timings_ms=doc.timings,
