@@ -78,7 +78,8 @@ def _mark_language(marks: str, route: tuple[str, ...]) -> str | None:
 
 
 def _unknowns(text: str) -> int:
-    return sum(1 for m in _UNKNOWN.finditer(text) if m.group(1) != "#")
+    """Words a route left unknown; capitalised ones are names either route copies, not counted."""
+    return sum(1 for m in _UNKNOWN.finditer(text) if m.group(1) != "#" and not m.group(2)[:1].isupper())
 _MARKS = re.compile(r"(?<![\w\\])[*#@]+(?=\w)")
 
 
@@ -97,7 +98,8 @@ class ApertiumTranslator:
         return cls(language, glossary=glossary)
 
     def output_key(self) -> str:
-        return f"{self.name}|protect_names={self.protect_names}"
+        second = "-".join([self.second[0].split("-")[0]] + [d.split("-")[1] for d in self.second]) if self.second else None
+        return f"{self.name}|protect_names={self.protect_names}|lexicon={self.lexicon is not None}|second={second}|per-sentence"
 
     def __init__(
         self,
