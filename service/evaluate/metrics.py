@@ -131,6 +131,24 @@ def score_mt(hypotheses: list[str], references: list[str]) -> dict:
     }
 
 
+def leftover_rate(texts: list[str], sources: list[str] | None = None) -> dict:
+    """Words left in Italian or Spanish per 1,000 words of `texts` (service.english.leftover_words,
+    the fidelity report's list; with `sources`, also words copied from the source that no list
+    knows), and the most frequent of them."""
+    from collections import Counter
+
+    from ..english import leftover_words, words
+
+    found: Counter = Counter()
+    total = 0
+    for k, text in enumerate(texts):
+        total += len(words(text))
+        found.update(f"{w.word} ({w.language})" for w in leftover_words(text, sources[k] if sources else None))
+    n = sum(found.values())
+    return {"per_1000": round(1000 * n / total, 2) if total else 0.0, "words": n, "of": total,
+            "top": [f"{w} x{c}" for w, c in found.most_common(20)]}
+
+
 class _Acc:
     """Running sums for one system's row."""
 

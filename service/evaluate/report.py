@@ -140,15 +140,20 @@ def markdown(report: dict) -> str:
         sel = f", domain {report['domain']}" if report.get("domain") else ""
         lines += [f"- {report['lines']} lines{sel}; {report['lines_per_second']} lines/s, load average "
                   f"{env['load_average']}", "",
-                  "| system | BLEU | chrF |", "|---|---|---|",
-                  f"| {report['engines']['translator']} (run here) | {_fmt(report['bleu'])} | {_fmt(report['chrf'])} |"]
+                  "| system | BLEU | chrF | leftover words /1000 |", "|---|---|---|---|",
+                  f"| {report['engines']['translator']} (run here) | {_fmt(report['bleu'])} | {_fmt(report['chrf'])} | "
+                  f"{_leftover(report.get('leftover'))} |"]
+        if report.get("reference_leftover"):
+            lines.append(f"| human reference (the word list's false-alarm floor) | – | – | {_leftover(report['reference_leftover'])} |")
         for name, bleu in report.get("published", []):
-            lines.append(f"| {name} (published, not run here) | {bleu:.1f} | – |")
+            lines.append(f"| {name} (published, not run here) | {bleu:.1f} | – | – |")
         lines += ["", f"- `{report['bleu_signature']}`", f"- `{report['chrf_signature']}`", f"- {report['bleu_detail']}"]
         if report.get("checks_per_1000_words"):
             c = report["checks_per_1000_words"]
             lines.append(f"- fidelity checks per 1,000 words of translation: {c['all']} "
                          f"({', '.join(f'{k} {v}' for k, v in c['by_kind'].items()) or 'none'})")
+        if report.get("leftover", {}).get("top"):
+            lines.append(f"- leftover words (service.english.leftover_words), most frequent: {', '.join(report['leftover']['top'][:12])}")
     elif kind == "crosslingual":
         lines += [f"- {report['briefed']} of {report['articles']} articles briefed; detected languages "
                   f"{report['detected_languages']}; article translation BLEU {report['article_bleu']:.2f}, "
@@ -241,3 +246,5 @@ def write_report(report: dict, out: Path) -> dict[str, Path]:
     return paths
 
 
+def _leftover(found: dict | None) -> str:
+    return f"{found['per_1000']:.2f} ({found['words']} of {found['of']} words)" if found else "–"

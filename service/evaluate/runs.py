@@ -17,6 +17,7 @@ from .metrics import (
     bootstrap_diff,
     lead3,
     lead_words,
+    leftover_rate,
     score_mt,
 )
 
@@ -196,6 +197,9 @@ def translate_and_score(translator, sources: list[str], references: list[str], *
         "lines": len(sources),
         "engines": {"translator": translator.name},
         **score_mt(hypotheses, references),
+        # words left in Italian/Spanish; the human references give the list's false-alarm floor
+        "leftover": leftover_rate(hypotheses, list(sources)),
+        "reference_leftover": leftover_rate(list(references)),
         "seconds": round(seconds, 2),
         "lines_per_second": round(len(sources) / seconds, 2) if seconds else None,
         "warnings": [],
