@@ -46,6 +46,8 @@ PIVOT_LOSSES = {
     "domani": "tomorrow", "ospiterà": "will host", "ospiteranno": "will host", "ospita": "hosts", "ospitano": "host",
     "ospitato": "hosted", "ospitata": "hosted", "ospitati": "hosted", "ospitate": "hosted", "ospitare": "host",
     "ospitava": "hosted", "ospitavano": "hosted", "ospiterebbe": "would host",
+    # "titolare" -> "titular", which spa-eng keeps: "il titolare della Farnesina" is its head
+    "titolare": "head", "titolari": "heads",
 }
 _LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"Zqj([a-z]{2})")
@@ -220,6 +222,7 @@ class ApertiumTranslator:
             return texts
         marked = [[(m, _mark_language(m.group(1), route)) for m in _UNKNOWN.finditer(t)] for t, route in zip(texts, routes)]
         wanted = [(lang, m.group(2)) for found in marked for m, lang in found if lang]
+        wanted += [(lang, w.lower()) for lang, w in wanted if w[:1].isupper() and w[1:].islower()]
         if not wanted:
             return texts
         english = self.lexicon.english(wanted)
@@ -228,6 +231,10 @@ class ApertiumTranslator:
             pieces, last = [], 0
             for m, lang in found:
                 word = english.get((lang, m.group(2))) if lang else None
+                if not word and lang and m.group(2)[:1].isupper() and m.group(2)[1:].islower() and _OPENING.match(text[: m.start()]):
+                    # capitalised because it opens the sentence ("Ostaggi liberati"): the common word
+                    lower = english.get((lang, m.group(2).lower()))
+                    word = lower[:1].upper() + lower[1:] if lower else None
                 if word:
                     pieces += [text[last : m.start()], word]
                     last = m.end()
@@ -507,6 +514,8 @@ def _clean(english: str, source: str) -> str:
     """Unknown-word and ambiguity marks removed (unless the source itself had them), apostrophes as in the source."""
     kept = set(re.findall(r"[*#@]+\w+", source))
     english = _MARKS.sub(lambda m: m.group() if any(k.startswith(m.group()) for k in kept) else "", english)
+    if "#" not in source:  # a form the generator could not make, inside a compound or a date: "2026#-02#-03"
+        english = re.sub(r"#(?=[-‐\d])", "", english)
     if "’" in source and "'" not in source:
         english = english.replace("'", "’")  # apertium writes typographic apostrophes as straight ones
     return " ".join(english.split())

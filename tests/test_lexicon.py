@@ -1,0 +1,178 @@
+"""The offline engine on real text: the word lexicon behind the apertium pivot (words the pivot
+does not know, exonyms, the meaning errors of the seed), Italian number and date forms in every
+engine's output, English paragraphs of a mixed article kept as written, and the same translation
+of a document whatever batch, batch size or runner it goes through."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from service import Config, Pipeline
+from service.batch import JobOptions, JobSpec, open_source, run_job
+from service.english import leftover_words
+from service.numbers import englishify
+from service.text import paragraphs
+from service.translate import IdentityTranslator
+from service.translate.apertium import ApertiumTranslator
+from service.translate.glossary import Glossary, GlossaryTranslator
+from service.translate.lexicon import Lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+MT = ROOT / "eval" / "data" / "mt"
+
+
+@pytest.fixture(scope="module")
+def apertium() -> ApertiumTranslator:
+    return ApertiumTranslator("it")
+
+
+@pytest.fixture(scope="module")
+def offline() -> Pipeline:
+    return Pipeline(Config(engine="offline"))
+
+
+def flores_documents(n: int) -> list[str]:
+    """The first `n` FLORES-200 devtest articles (sentences grouped by URL), Italian side."""
+    lines = (MT / "flores200-devtest.ita").read_text(encoding="utf-8").splitlines()
+    urls = [row.split("\t")[0] for row in (MT / "flores200-devtest.metadata.tsv").read_text(encoding="utf-8").splitlines()]
+    if len(urls) == len(lines) + 1:
+        urls = urls[1:]  # a header line
+    docs: dict[str, list[str]] = {}
+    for url, line in zip(urls, lines):
+        docs.setdefault(url, []).append(line)
+    return [" ".join(sentences) for sentences in list(docs.values())[:n]]
+
+
+# ---- the lexicon ------------------------------------------------------------------------------------
+def test_words_the_pivot_does_not_know_get_english(apertium):
+    """Sentences from the news test set where the pivot copied Italian or Spanish through."""
+    cases = {
+        "Gli altri ostaggi sono stati liberati dalla polizia.": ["hostages"],
+        "Il fatturato del primo semestre è cresciuto.": ["turnover"],
+        "Mancano i semiconduttori per le automobili.": ["semiconductors"],
+        "La riconfigurazione della rete richiede tempo.": ["reconfiguration"],
+        "Il sottosegretario ha parlato ieri.": ["undersecretary"],
+    }
+    out = apertium.translate(list(cases))
+    for (source, words), english in zip(cases.items(), out):
+        for word in words:
+            assert word in english.lower(), (source, english)
+        assert not leftover_words(english, source), (source, english)
+
+
+def test_lexicon_lemmatises_restores_the_plural_and_keeps_case():
+    lexicon = Lexicon()
+    found = lexicon.english([("it", "ostaggi"), ("it", "riconfigurazione"), ("es", "escasamente")])
+    assert found[("it", "ostaggi")] == "hostages"
+    assert found[("it", "riconfigurazione")] == "reconfiguration"
+    assert found[("es", "escasamente")] == "scarcely"
+
+
+def test_a_capitalised_common_word_opening_a_sentence_is_translated(apertium):
+    (out,) = apertium.translate(["Ostaggi liberati ieri dalla polizia."])
+    assert out.startswith("Hostages")
+
+
+def test_unknown_words_stay_as_written_for_the_fidelity_report():
+    """A word no source knows is not guessed: it comes back None and the text keeps it."""
+    lexicon = Lexicon()
+    assert lexicon.english([("it", "zqxwvarrt")])[("it", "zqxwvarrt")] is None
+    assert lexicon.english([("it", "leader")])[("it", "leader")] is None  # English already
+
+
+def test_exonyms_for_places_names_stay(apertium):
+    (out,) = apertium.translate(["Il vertice si terrà a Francoforte, in Baviera, e poi a Gerusalemme con Antonio Tajani."])
+    for place in ("Frankfurt", "Bavaria", "Jerusalem", "Antonio Tajani"):
+        assert place in out
+    for italian in ("Francoforte", "Baviera", "Gerusalemme"):
+        assert italian not in out
+
+
+def test_seed_meaning_errors_are_fixed(offline, seed_text):
+    english = offline.run(seed_text, tiers=[]).translation.text
+    assert "Tomorrow, 4 February" in english
+    assert "will host" in english and "will lodge" not in english
+    assert "of morning" not in english
+
+
+def test_seed_has_no_italian_or_spanish_word_left_but_names(offline, seed_text):
+    result = offline.run(seed_text, tiers=[])
+    left = [w.word for w in leftover_words(result.translation.text, seed_text)]
+    assert [w for w in left if w != "askanews"] == [], left  # askanews: the agency's name, lower case
+    assert "2026-02-03" in result.translation.text
+
+
+# ---- numbers ------------------------------------------------------------------------------------------
+def test_italian_number_and_date_forms_in_offline_output(apertium):
+    out = apertium.translate([
+        "Il costo è salito a 15mila corone.",
+        "Il fatturato è di 1,2 miliardi di euro.",
+        "Il 3 feb. ha ottenuto 2.200.112 voti, il 5,5%.",
+    ])
+    assert "15,000 crowns" in out[0]
+    assert "1.2 billion" in out[1] and "miliardi" not in out[1] and "millardos" not in out[1]
+    assert "3 February" in out[2] and "2,200,112" in out[2] and "5.5%" in out[2]
+
+
+def test_every_engine_output_is_englishified():
+    """The wrapper every MT engine gets: a neural model that copies "15mila" gets it rewritten."""
+
+    class Copying:
+        name = "copy"
+
+        def translate(self, sentences, progress=None):
+            return [s.replace("Il costo", "The cost") for s in sentences]
+
+    wrapped = GlossaryTranslator(Copying(), Glossary())
+    assert wrapped.translate(["Il costo: 15mila euro, 1,2 miliardi, 3 feb."]) == ["The cost: 15,000 euro, 1.2 billion, 3 February"]
+    assert englishify("It cost 1,500 dollars and 2.5 million") == "It cost 1,500 dollars and 2.5 million"  # English as is
+    assert englishify("1.200,50 euro") == "1,200.50 euro"
+
+
+# ---- mixed articles ---------------------------------------------------------------------------------
+def test_english_paragraphs_of_a_mixed_article_come_out_unchanged(offline, seed_text, english_text):
+    english = paragraphs(english_text)[1:3]
+    result = offline.run(seed_text + "\n\n" + "\n\n".join(english), tiers=[])
+    assert result.translation.paragraphs[-2:] == english
+    assert result.translation.paragraph_engines[-2:] == [IdentityTranslator.name] * 2
+    assert set(result.translation.paragraph_engines[:-2]) == {"apertium:ita-spa-eng"}
+    assert any("kept as written" in w for w in result.warnings)
+
+
+# ---- batch independence -----------------------------------------------------------------------------
+N_DOCS = 24  # real FLORES articles; 100 at batch size 1 takes minutes on two shared cores
+
+
+def _batch(tmp_path: Path, name: str, docs: list[str], **options) -> dict[str, str]:
+    src = tmp_path / "in.jsonl"
+    if not src.exists():
+        src.write_text("".join(json.dumps({"id": f"d{k}", "text": t}) + "\n" for k, t in enumerate(docs)), encoding="utf-8")
+    out = tmp_path / f"{name}.jsonl"
+    spec = JobSpec(Config(engine="offline", threads=1), tiers=[], memory_path=str(tmp_path / f"{name}.tm.sqlite"))
+    run_job(open_source(src, "auto"), out, spec, JobOptions(progress=False, **options), warn=lambda line: None)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return {r["id"]: r["translation"]["text"] for r in rows}
+
+
+def test_a_document_translates_the_same_in_any_batch_and_runner(tmp_path):
+    docs = flores_documents(N_DOCS)
+    assert len(docs) == N_DOCS
+    alone = Pipeline(Config(engine="offline"))
+    single = {f"d{k}": alone.run(t, tiers=[]).translation.text for k, t in enumerate(docs[:4])}
+    runs = {size: _batch(tmp_path, f"b{size}", docs, batch_size=size) for size in (1, 4, 32)}
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    pytest.importorskip("ray")
+    runs["ray"] = _batch(tmp_path, "ray", docs, batch_size=4, runner="ray", concurrency=2)
+    first = runs[1]
+    assert len(first) == N_DOCS
+    for name, found in runs.items():
+        different = [k for k in first if found.get(k) != first[k]]
+        assert not different, f"{name}: {len(different)} documents differ, e.g. {different[:3]}"
+    for k, text in single.items():
+        assert first[k] == text  # `briefs run` on one document gives what the batch gave
+    assert not any(re.search(r"(?<!\w)[*#@]\w", t) for t in first.values())
