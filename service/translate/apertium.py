@@ -110,7 +110,7 @@ class ApertiumTranslator:
         glossary: Glossary | None = None,
         protect_names: bool = True,
         lexicon: bool = True,
-        second_pivot: bool = True,
+        second_pivot: bool = False,
         binary: str | None = None,
     ):
         if language not in PIVOTS:
@@ -273,8 +273,10 @@ class ApertiumTranslator:
 
     # ---- running apertium -------------------------------------------------------------------------
     def _pivot(self, texts: list[str], route: tuple[str, ...] | None = None) -> list[str]:
-        stream = "".join(f"{_escape(t)}.[][<s{k}>]\n" for k, t in enumerate(texts))
-        pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in route or self.directions)  # marks kept: see _fill
+        # -z (null flush): each sentence is its own block, so the tagger and the transfer never see
+        # the sentence before it, and a sentence translates the same whatever is sent with it
+        stream = "".join(f"{_escape(t)}.[][<s{k}>]\n\0" for k, t in enumerate(texts))
+        pipe = " | ".join(f"{shlex.quote(self.binary)} -z -f none {d}" for d in route or self.directions)  # marks kept: see _fill
         try:
             proc = subprocess.run(
                 ["bash", "-o", "pipefail", "-c", pipe], input=stream.encode("utf-8"), capture_output=True,
@@ -285,7 +287,7 @@ class ApertiumTranslator:
         if proc.returncode != 0:
             why = " ".join(proc.stderr.decode("utf-8", "replace").split())[-200:] or f"exit status {proc.returncode}"
             raise EngineUnavailable(f"offline translator failed: {why}")
-        return _split(proc.stdout.decode("utf-8", "replace"), len(texts))
+        return _split(proc.stdout.decode("utf-8", "replace").replace("\0", ""), len(texts))
 
     def _check_modes(self) -> list[str]:
         try:

@@ -162,7 +162,7 @@ class Lexicon:
             stdout, _ = proc.communicate(stream)
             if proc.returncode != 0:
                 continue
-            pieces = re.split(r"(?:\.\[\])?\[<w(\d+)>\]", stdout.decode("utf-8", "replace"))
+            pieces = re.split(r"(?:\.\[\])?\[<w(\d+)>\]", stdout.decode("utf-8", "replace").replace("\0", ""))
             for k, word in enumerate(mine):
                 if 2 * k + 1 >= len(pieces) or pieces[2 * k + 1] != str(k) or (lang, word) in out:
                     continue
@@ -173,8 +173,8 @@ class Lexicon:
         return out
 
     def _start(self, route: tuple[str, ...], words: list[str]):
-        stream = "".join(f"{w}.[][<w{k}>]\n" for k, w in enumerate(words)).encode("utf-8")
-        pipe = " | ".join(f"{shlex.quote(self.binary)} -f none {d}" for d in route)
+        stream = "".join(f"{w}.[][<w{k}>]\n\0" for k, w in enumerate(words)).encode("utf-8")  # -z: one block a word
+        pipe = " | ".join(f"{shlex.quote(self.binary)} -z -f none {d}" for d in route)
         proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
         return proc, stream
