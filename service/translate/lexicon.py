@@ -247,16 +247,21 @@ def exonyms(lang: str, dict_dir: Path = DICT_DIR) -> dict[str, str]:
                 out.setdefault(city, english)
     except (ImportError, Exception):  # no Babel, or no data for the language: the dictionaries only
         pass
-    forward, backward = freedict(lang, dict_dir)
-    for table in (forward, backward):
-        for word, english in table.items():
-            if word[:1].isupper() and english[:1].isupper() and " " not in word:
-                out.setdefault(word, english)
+    for name in FREEDICT.get(lang, ()):  # capitalised headwords only: a fraction of the dictionary to parse
+        for head, senses in _read_dictd(dict_dir / name, capitalised=True):
+            if senses and senses[0][:1].isupper():
+                out.setdefault(head, senses[0])
+    for name in REVERSED.get(lang, ()):
+        for head, senses in _read_dictd(dict_dir / name, capitalised=True):
+            for sense in senses:
+                if sense[:1].isupper():
+                    out.setdefault(sense, head)
     return {k: v for k, v in out.items() if k != v and " " not in k}
 
 
-def _read_dictd(stem: Path) -> list[tuple[str, list[str]]]:
-    """(headword, senses) of a dictd dictionary (`stem`.index + `stem`.dict.dz); [] when absent."""
+def _read_dictd(stem: Path, capitalised: bool = False) -> list[tuple[str, list[str]]]:
+    """(headword, senses) of a dictd dictionary (`stem`.index + `stem`.dict.dz); [] when absent.
+    `capitalised`: only the entries whose headword starts with a capital (names, places)."""
     index, data = stem.with_suffix(".index"), stem.with_suffix(".dict.dz")
     if not index.is_file() or not data.is_file():
         return []
@@ -273,6 +278,8 @@ def _read_dictd(stem: Path) -> list[tuple[str, list[str]]]:
         start, length = _b64(parts[1]), _b64(parts[2])
         text = body[start : start + length].decode("utf-8", "replace").splitlines()
         if not text:
+            continue
+        if capitalised and not text[0][:1].isupper():
             continue
         head = re.sub(r"\s*/[^/]*/\s*$", "", text[0]).strip()
         senses = []
@@ -336,7 +343,9 @@ def _is_english(word: str, lang: str | None, strict: bool = False) -> bool:
     try:
         if strict:
             return english.zipf(word, "en") >= 2.0
-        return english.is_english(word) and english.zipf(word, "en") >= english.zipf(word, lang or "it")
+        # the source word (unknown to the pivot) is common in English: "leader", "and" (English only:
+        # loading the Italian and Spanish lists too would double the engine's start-up)
+        return english.zipf(word, "en") >= 3.3
     except ImportError:  # no wordfreq: no word counts as English
         return False
 
