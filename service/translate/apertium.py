@@ -48,6 +48,8 @@ PIVOT_LOSSES = {
     "ospitava": "hosted", "ospitavano": "hosted", "ospiterebbe": "would host",
     # "titolare" -> "titular", which spa-eng keeps: "il titolare della Farnesina" is its head
     "titolare": "head", "titolari": "heads",
+    # Spanish words of the pivot spa-eng lacks: "affidabilità" -> "confiabilidad", "da tempo" -> "de antaño"
+    "affidabilità": "reliability", "da tempo": "for a long time",
 }
 _LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"Zqj([a-z]{2})")
