@@ -31,14 +31,14 @@ import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 MODES_DIR = Path(os.environ.get("APERTIUM_DATADIR", "/usr/share/apertium")) / "modes"
 DICT_DIR = Path(os.environ.get("BRIEFS_DICT_DIR", "/usr/share/dictd"))
 # Routes a word goes through, alone: the second pivot first (the sentence's own route already
 # failed on the word), then, for a lemma guess, the first pivot too.
-ROUTES = {"it": [("ita-cat", "cat-eng"), ("ita-spa", "spa-eng")], "es": [("spa-cat", "cat-eng"), ("spa-eng",)]}
+ROUTES: dict[str, list[tuple[str, ...]]] = {"it": [("ita-cat", "cat-eng"), ("ita-spa", "spa-eng")], "es": [("spa-cat", "cat-eng"), ("spa-eng",)]}
 FREEDICT = {"it": ("freedict-ita-eng",), "es": ("freedict-spa-eng",)}
 REVERSED = {"it": ("freedict-eng-ita",), "es": ()}
 
@@ -87,7 +87,8 @@ class Lexicon:
         self.dict_dir = Path(dict_dir)
         if self.binary and modes is None:
             modes = _modes(self.binary)
-        self.routes = {lang: [r for r in routes if all(d in (modes or ()) for d in r)] for lang, routes in ROUTES.items()}
+        installed = set(modes or ()) if self.binary else set()
+        self.routes = {lang: [r for r in routes if all(d in installed for d in r)] for lang, routes in ROUTES.items()}
         self.cache: dict[tuple[str, str], str | None] = {}
         self._analysers: dict[str, object] = {}
 
@@ -174,7 +175,7 @@ class Lexicon:
 
     def _start(self, route: tuple[str, ...], words: list[str]):
         stream = "".join(f"{w}.[][<w{k}>]\n\0" for k, w in enumerate(words)).encode("utf-8")  # -z: one block a word
-        pipe = " | ".join(f"{shlex.quote(self.binary)} -z -f none {d}" for d in route)
+        pipe = " | ".join(f"{shlex.quote(self.binary or 'apertium')} -z -f none {d}" for d in route)
         proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
         return proc, stream
@@ -212,7 +213,7 @@ class _Guess:
     kind: str  # "form" (the word itself), "plural", "participle" (-> infinitive), "adverb" (-> adjective), "prefix:ENGLISH"
 
 
-@lru_cache(maxsize=None)
+@cache
 def freedict(lang: str, dict_dir: Path = DICT_DIR) -> tuple[dict[str, str], dict[str, str]]:
     """(word -> first English sense, word -> English headword of the reversed dictionary)."""
     forward: dict[str, str] = {}
@@ -229,7 +230,7 @@ def freedict(lang: str, dict_dir: Path = DICT_DIR) -> tuple[dict[str, str], dict
     return forward, backward
 
 
-@lru_cache(maxsize=None)
+@cache
 def exonyms(lang: str, dict_dir: Path = DICT_DIR) -> dict[str, str]:
     """Capitalised place and country names in `lang` -> English: CLDR (Babel) territories and
     time-zone cities, then the FreeDict place names; only names that differ from the English."""
