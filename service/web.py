@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+from . import api
 from .config import ENGINES, SEED
 from .errors import BadInput, BriefsError
 
@@ -52,6 +53,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                    help=f"require this staff login (or set {AUTH_ENV}=user:password)")
     p.add_argument("--no-preload", dest="preload", action="store_false",
                    help="load models on the first request instead of at start-up")
+    api.add_arguments(p)
     p.set_defaults(func=main)
 
 
@@ -80,8 +82,13 @@ def main(args: argparse.Namespace) -> int:
     if args.host not in LOOPBACK and not auth:
         print(f"briefs web: warning: serving on {args.host} without a login (use --auth or {AUTH_ENV})",
               file=sys.stderr)
+    rest = api.from_args(args, pipeline)
+    if args.host not in LOOPBACK and not rest.keys:
+        print(f"briefs web: warning: the API answers only this machine without keys ({api.KEYS_ENV} or --api-keys)",
+              file=sys.stderr)
     app = build_app(pipeline)
-    launch(app, host=args.host, port=args.port, auth=auth)
+    rest.start()
+    launch(app, host=args.host, port=args.port, auth=auth, api=rest)
     return 0
 
 
@@ -99,9 +106,10 @@ def preload(pipeline, language: str = "it") -> list[str]:
 
 
 def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-           prevent_thread_lock: bool = False, quiet: bool = False):
-    """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint."""
-    return app.launch(
+           prevent_thread_lock: bool = False, quiet: bool = False, api=None):
+    """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint;
+    `api` (service.api.Api): its /api/v1 routes, /healthz and /metrics on the same server."""
+    return app.launch(app_kwargs=api.app_kwargs() if api else None,
         server_name=host, server_port=port, auth=auth, auth_message="Staff login" if auth else None,
         share=False, inbrowser=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
         show_error=False, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
