@@ -360,6 +360,10 @@ class Api:
         self.quotas.characters(who, len(text))
         self.metrics.characters.inc(len(text))
 
+    def in_turn(self, pipeline) -> "InTurn":
+        """`pipeline` for the page: its runs wait for their turn like the API's."""
+        return InTurn(pipeline, self)
+
     def run(self, text: str, **kw):
         """Pipeline.run in turn; pipeline errors become ApiErrors."""
         try:
@@ -468,6 +472,29 @@ class Api:
     def jobs_limit(self) -> int:
         """Largest upload, in bytes: a document of max_chars characters, or a JSONL batch of 50 of them."""
         return self.config.max_chars * 4 * 50
+
+
+class InTurn:
+    """A Pipeline whose run/run_many take their turn (Api.turns) and count engine fallbacks."""
+
+    def __init__(self, pipeline, api: Api):
+        self._pipeline, self._api = pipeline, api
+
+    def __getattr__(self, name):
+        return getattr(self._pipeline, name)
+
+    def run(self, *args, **kw):
+        with self._api.turns.turn():
+            result = self._pipeline.run(*args, **kw)
+        self._api.metrics.count_fallbacks(result.warnings)
+        return result
+
+    def run_many(self, *args, **kw):
+        with self._api.turns.turn():
+            results = self._pipeline.run_many(*args, **kw)
+        for r in results:
+            self._api.metrics.count_fallbacks(getattr(r, "warnings", []))
+        return results
 
 
 OPEN_PATHS = ("/healthz",)
