@@ -28,6 +28,9 @@ def read_input(path: str, max_chars: int) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import BadInput
     from .pipeline import Pipeline
     from .render import markdown
 
