@@ -590,14 +590,21 @@ def shutil_which(cmd: str) -> str | None:
 
 
 def fidelity_report(source: str, translation: str, source_lang: str | None, api: Api) -> dict:
-    """service.fidelity's report for a given source and translation (issue 13's interface)."""
+    """service.fidelity's report for a translation made elsewhere (`briefs check`'s): the source's
+    sentences aligned to the translation's, each pair checked (names, numbers, untranslated words,
+    length, loops, dropped sentences)."""
     from . import fidelity
+    from .detect import detect
+    from .text import clean, paragraphs
 
-    report = getattr(fidelity, "check_translation", None) or getattr(fidelity, "report", None)
-    if report is None:
-        raise ApiError(501, "not_implemented", "service/fidelity.py has no check_translation(source, translation)")
-    checks = report(source, translation)
-    return {"checks": [c if isinstance(c, dict) else vars(c) for c in checks]}
+    config = api.config
+    if source_lang is None:
+        found = detect(paragraphs(clean(source, config.max_chars)), min_chars=config.min_detect_chars,
+                       min_confidence=config.min_detect_confidence)
+        source_lang = found.language
+    clean(translation, config.max_chars)  # empty or too long: 400 / 413 like any text
+    checks = fidelity.check_texts(source, translation, source_lang.lower(), api.pipeline.glossary())
+    return {"source_lang": source_lang.lower(), "checks": [c.to_dict() for c in checks]}
 
 
 # ---- the shell: `briefs web` options --------------------------------------------------------------------------

@@ -177,13 +177,22 @@ def test_malformed_bodies_and_the_check_endpoint(http):
         http.post("/api/v1/brief", content=b"{not json", headers={"Content-Type": "application/json"}), 400)
     assert "text:" in error_of(http.post("/api/v1/detect", json={}), 400)
     assert "too short to detect" in error_of(http.post("/api/v1/detect", json={"text": "Ciao!"}), 400)
-    r = http.post("/api/v1/check", json={"source": "Il ministro ha parlato.", "translation": "The minister spoke."})
+    source = "Il governo ha stanziato 15 milioni di euro per la ricostruzione di Genova, ha detto Giorgia Meloni."
+    faithful = "The government allocated 15 million euros for the reconstruction of Genoa, Giorgia Meloni said."
+    lossy = "The government allocated money for the reconstruction, the prime minister said."
+    r = http.post("/api/v1/check", json={"source": source, "translation": lossy, "source_lang": "it"})
     try:
         import service.fidelity  # noqa: F401
-    except ImportError:
+    except ImportError:  # issue 13's module is not in this build: the endpoint says so
         assert "fidelity" in error_of(r, 501)
-    else:
-        assert r.status_code == 200 and isinstance(r.json()["checks"], list)
+        return
+    assert r.status_code == 200, r.text
+    checks = r.json()["checks"]
+    assert checks and all(set(c) >= {"kind", "where", "sentence", "text", "message"} for c in checks)
+    assert any("15" in c["text"] or "Meloni" in c["text"] for c in checks)
+    good = http.post("/api/v1/check", json={"source": source, "translation": faithful}).json()["checks"]
+    assert len(good) < len(checks)
+    assert "input is empty" in error_of(http.post("/api/v1/check", json={"source": source, "translation": " "}), 400)
 
 
 # ---- keys and quotas ------------------------------------------------------------------------------------------
