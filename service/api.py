@@ -425,9 +425,11 @@ class Api:
 
         @r.post(f"{PREFIX}/documents", status_code=202, responses=errors, tags=["documents"],
                 summary="Upload a document (.txt .html .docx .pdf) or a JSONL batch; returns a job")
-        def submit(request: Request, file: UploadFile = File(...), tiers: str | None = Form(None),
+        def submit(request: Request, file: UploadFile = File(...),
+                   tiers: str | None = Form(None, description="comma-separated tiers (default: all); none: translation only"),
                    source_lang: str | None = Form(None), engine: Literal["auto", "neural", "offline"] | None = Form(None)):
-            tier_list = None if tiers is None else [t.strip() for t in tiers.split(",") if t.strip()]
+            # a form cannot send an empty list (an empty field reads as missing): "none" means no briefs
+            tier_list = None if tiers is None else [t.strip() for t in tiers.split(",") if t.strip() not in ("", "none")]
             data = file.file.read(self.jobs_limit + 1)
             if len(data) > self.jobs_limit:
                 raise ApiError(413, "too_large", f"upload is over {self.jobs_limit:,} bytes")
