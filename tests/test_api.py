@@ -437,3 +437,13 @@ def test_cli_writes_a_docx_briefing(cli, tmp_path, seed_text):
 
     code, _, err = cli("run", "seeds/000_48b0761d22084af5.txt", "--engine", "offline", "--format", "docx")
     assert code == 2 and "-o FILE" in err and err.count("\n") == 1
+
+
+def test_bad_api_settings_are_one_line_errors(cli, tmp_path):
+    code, _, err = cli("web", "--no-preload", "--api-keys", str(tmp_path / "missing.txt"))
+    assert code == 2 and err.count("\n") == 1 and "--api-keys" in err and "Traceback" not in err
+    (tmp_path / "empty.txt").write_text("# no keys yet\n", encoding="utf-8")
+    code, _, err = cli("web", "--no-preload", "--api-keys", str(tmp_path / "empty.txt"))
+    assert code == 2 and "no keys in it" in err
+    code, _, err = cli("web", "--no-preload", "--api-rate", "-1")
+    assert code == 2 and "--api-rate must be 0 or more" in err
