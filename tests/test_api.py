@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -144,6 +145,23 @@ def test_health_openapi_and_metrics(server, http, seed_text):
     assert "briefs_queue_length 0.0" in text
     assert 'briefs_engine_fallbacks_total{stage="translate"}' in text
     assert 'briefs_engine_fallbacks_total{stage="summarize"}' in text
+
+
+def test_concurrent_requests_each_get_their_own_answer(server, seed_text):
+    from concurrent.futures import ThreadPoolExecutor
+
+    paras = paragraphs(seed_text)
+    texts = [f"Notizia numero {i + 1}. {paras[i % len(paras)]}" for i in range(8)]
+
+    def ask(text):
+        with server.client() as c:
+            return c.post("/api/v1/translate", json={"text": text}).json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(ask, texts))
+    for i, (text, result) in enumerate(zip(texts, results)):
+        assert result["source"]["chars"] == len(clean(text, MAX_CHARS))
+        assert re.search(r"\d+", result["translation"]["text"]).group() == str(i + 1)  # its own "Notizia numero i"
 
 
 def test_the_page_keeps_working_with_the_api_mounted(server, seed_text):
@@ -325,6 +343,10 @@ def test_a_scanned_pdf_and_bad_uploads_are_refused_at_once(http):
         http.post("/api/v1/documents", files={"file": ("latin1.txt", "Città".encode("latin-1"))}), 400)
     assert "not JSONL" in error_of(http.post("/api/v1/documents", files={"file": ("batch.jsonl", b"[1, 2]")}), 400)
     assert "file:" in error_of(http.post("/api/v1/documents", data={"tiers": "headline"}), 400)
+    assert "input is too long" in error_of(
+        http.post("/api/v1/documents", files={"file": ("long.txt", ("parola " * 4000).encode())}), 413)
+    assert "haiku" in error_of(http.post("/api/v1/documents", files={"file": ("a.txt", "Ciao a tutti.".encode())},
+                                         data={"tiers": "haiku"}), 400)
     assert "no document job" in error_of(http.get("/api/v1/documents/" + "0" * 32), 404)
     assert "no document job" in error_of(http.get("/api/v1/documents/not-a-job-id"), 404)
 
