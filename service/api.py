@@ -27,15 +27,15 @@ import hashlib
 import hmac
 import logging
 import os
+import shutil
 import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal
-
 
 from .errors import BadInput, BriefsError
 from .jobs import JobError
@@ -205,7 +205,7 @@ class Turns:
 
 
 # ---- request bodies and answers (also the OpenAPI schema) -------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def schema_models() -> SimpleNamespace:
     """The pydantic models of request bodies and answers (imported only when the API is built)."""
     from pydantic import BaseModel, ConfigDict, Field
@@ -425,7 +425,7 @@ class Api:
 
         @r.post(f"{PREFIX}/documents", status_code=202, responses=errors, tags=["documents"],
                 summary="Upload a document (.txt .html .docx .pdf) or a JSONL batch; returns a job")
-        def submit(request: Request, file: UploadFile = File(...),
+        def submit(request: Request, file: UploadFile = File(...),  # noqa: B008 - FastAPI's way
                    tiers: str | None = Form(None, description="comma-separated tiers (default: all); none: translation only"),
                    source_lang: str | None = Form(None), engine: Literal["auto", "neural", "offline"] | None = Form(None)):
             # a form cannot send an empty list (an empty field reads as missing): "none" means no briefs
@@ -569,7 +569,7 @@ def languages_info(config) -> dict:
     from .render import language_name
     from .translate.apertium import PIVOTS, ApertiumTranslator
 
-    apertium = shutil_which(os.environ.get("BRIEFS_APERTIUM", "apertium"))
+    apertium = shutil.which(os.environ.get("BRIEFS_APERTIUM", "apertium"))
     routes = [{"source": "en", "name": "English", "neural": "identity", "offline": "identity"}]
     for code in sorted({*config.mt_models, *(MULTILINGUAL_LANGUAGES if config.mt_fallback else ())}):
         if code == "en" or not config.mt_model_for(code):
@@ -583,12 +583,6 @@ def languages_info(config) -> dict:
     return {"target": "en", "engines": list(ENGINES), "default_engine": config.engine,
             "summarizers": {"neural": f"seq2seq:{config.summarizer_model}", "offline": "extractive"},
             "offline_available": apertium is not None, "routes": routes}
-
-
-def shutil_which(cmd: str) -> str | None:
-    import shutil
-
-    return shutil.which(cmd)
 
 
 def fidelity_report(source: str, translation: str, source_lang: str | None, api: Api) -> dict:

@@ -214,7 +214,7 @@ class Jobs:
             self._update(job_id, status="failed", error={"code": "bad_input" if err.exit_code == 2 else "engine",
                                                          "message": " ".join(str(err).split())})
             return
-        done, failed = self._progress(job_id)
+        _, failed = self._progress(job_id)
         if job["kind"] == "document" and failed:
             (record,) = self._lines(job_id)
             self._update(job_id, status="failed", error={"code": _code(record.get("exit_code")),

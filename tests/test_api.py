@@ -242,7 +242,9 @@ def test_without_keys_only_this_machine_may_call(server):
 
     from service.api import ApiError
 
-    ask = lambda host: server.api.authorize(SimpleNamespace(headers={}, client=SimpleNamespace(host=host)))  # noqa: E731
+    def ask(host):
+        return server.api.authorize(SimpleNamespace(headers={}, client=SimpleNamespace(host=host)))
+
     assert ask("127.0.0.1") == "anonymous" and ask("::1") == "anonymous"
     with pytest.raises(ApiError) as info:
         ask("10.1.2.3")
@@ -285,8 +287,8 @@ def pdf_bytes(paras: list[str]) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
@@ -345,7 +347,7 @@ def test_a_scanned_pdf_and_bad_uploads_are_refused_at_once(http):
     assert "file:" in error_of(http.post("/api/v1/documents", data={"tiers": "headline"}), 400)
     assert "input is too long" in error_of(
         http.post("/api/v1/documents", files={"file": ("long.txt", ("parola " * 4000).encode())}), 413)
-    assert "haiku" in error_of(http.post("/api/v1/documents", files={"file": ("a.txt", "Ciao a tutti.".encode())},
+    assert "haiku" in error_of(http.post("/api/v1/documents", files={"file": ("a.txt", b"Ciao a tutti.")},
                                          data={"tiers": "haiku"}), 400)
     assert "no document job" in error_of(http.get("/api/v1/documents/" + "0" * 32), 404)
     assert "no document job" in error_of(http.get("/api/v1/documents/not-a-job-id"), 404)
@@ -444,7 +446,7 @@ def test_cli_writes_a_docx_briefing(cli, tmp_path, seed_text):
     from docx import Document
 
     out = tmp_path / "briefing.docx"
-    code, stdout, err = cli("run", "seeds/000_48b0761d22084af5.txt", "--engine", "offline", "--format", "docx",
+    code, _, err = cli("run", "seeds/000_48b0761d22084af5.txt", "--engine", "offline", "--format", "docx",
                             "-o", str(out))
     assert code == 0, err
     doc = Document(str(out))
