@@ -471,3 +471,18 @@ def test_bad_api_settings_are_one_line_errors(cli, tmp_path):
     assert code == 2 and "no keys in it" in err
     code, _, err = cli("web", "--no-preload", "--api-rate", "-1")
     assert code == 2 and "--api-rate must be 0 or more" in err
+
+
+def test_the_page_offers_the_briefing_as_word(server, seed_text, tmp_path):
+    from docx import Document
+
+    from service.web import _write_downloads
+
+    result = server.pipeline.run(seed_text, tiers=["headline"])
+    md, js, word = _write_downloads(tmp_path, result.to_dict(), seed_text)
+    assert word.name == "briefing.docx" and md.is_file() and js.is_file()
+    doc = Document(str(word))
+    assert [p.text.split(" (")[0] for p in doc.paragraphs if p.style.name.startswith("Heading")] == \
+        ["Headline", "Translation"]
+    assert doc.tables[0].rows[1].cells[0].text == paragraphs(seed_text)[0]
+    assert doc.tables[0].rows[1].cells[1].text == result.translation.paragraphs[0]
