@@ -8,8 +8,7 @@ these routes is at /api/v1/openapi.json.
     POST /api/v1/translate      translation only
     POST /api/v1/detect         language and confidence, whole text and each paragraph
     GET  /api/v1/languages      routes (source -> English) and the engines that serve them
-    POST /api/v1/check          the fidelity report of a source and its translation (501 until
-                                service/fidelity.py exists)
+    POST /api/v1/check          the fidelity report of a source and its translation (`briefs check`)
     POST /api/v1/documents      upload a .txt/.html/.docx/.pdf or a JSONL batch -> a job id
     GET  /api/v1/documents/{id} (+ /result?format=json|markdown|docx)   see service/jobs.py
     GET  /healthz               liveness, never needs a key
@@ -409,14 +408,9 @@ class Api:
         def languages():
             return JSONResponse(languages_info(self.config))
 
-        @r.post(f"{PREFIX}/check", responses={501: {"model": M.ErrorResponse}, **errors}, tags=["briefs"],
+        @r.post(f"{PREFIX}/check", responses=errors, tags=["briefs"],
                 summary="Fidelity report of a source and its translation")
         def check(body: M.CheckRequest, request: Request):
-            try:
-                from . import fidelity  # noqa: F401 - service/fidelity.py (issue 13), when it exists
-            except ImportError:
-                raise ApiError(501, "not_implemented", "the fidelity check is not available in this version "
-                               "(service/fidelity.py is not installed)") from None
             self.charge(request, body.source + body.translation)
             try:
                 return JSONResponse(fidelity_report(body.source, body.translation, _lang(body.source_lang), self))

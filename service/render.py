@@ -224,6 +224,10 @@ def docx(items, titles: list[str] | None = None) -> bytes:
             cells = table.add_row().cells
             cells[0].text = source[i] if i < len(source) else ""
             cells[1].text = english[i] if i < len(english) else ""
+        if result.checks:  # the fidelity report, as in the Markdown
+            doc.add_heading(f"Checks ({len(result.checks)})", level=2)
+            for c in result.checks:
+                doc.add_paragraph(f"{c['kind']} ({_where(c)}): {c['message']}", style="List Bullet")
         engines = [f"translation: {result.translation.engine}"] + sorted({f"briefs: {b.engine}" for b in result.briefs})
         doc.add_paragraph(f"Engines: {'; '.join(engines)}.")
     out = io.BytesIO()
