@@ -383,13 +383,13 @@ class Api:
 
         @r.post(f"{PREFIX}/brief", responses={200: {"model": M.Result}, **errors}, tags=["briefs"],
                 summary="Translate and brief one article")
-        def brief(body: M.BriefRequest, request: Request):
+        def brief(body: M.BriefRequest, request: Request):  # type: ignore[name-defined]  # models built at runtime
             self.charge(request, body.text)
             result = self.run(body.text, source_lang=_lang(body.source_lang), tiers=body.tiers, engine=body.engine)
             return JSONResponse(result.to_dict())
 
         @r.post(f"{PREFIX}/translate", responses=errors, tags=["briefs"], summary="Translate one article (no briefs)")
-        def translate(body: M.TranslateRequest, request: Request):
+        def translate(body: M.TranslateRequest, request: Request):  # type: ignore[name-defined]  # models built at runtime
             self.charge(request, body.text)
             result = self.run(body.text, source_lang=_lang(body.source_lang), tiers=[], engine=body.engine)
             d = result.to_dict()
@@ -397,7 +397,7 @@ class Api:
 
         @r.post(f"{PREFIX}/detect", responses=errors, tags=["briefs"],
                 summary="Language of the text and of each paragraph, with confidence")
-        def detect(body: M.DetectRequest, request: Request):
+        def detect(body: M.DetectRequest, request: Request):  # type: ignore[name-defined]  # models built at runtime
             self.charge(request, body.text)
             try:
                 return JSONResponse(detect_languages(body.text, self.config))
@@ -410,7 +410,7 @@ class Api:
 
         @r.post(f"{PREFIX}/check", responses=errors, tags=["briefs"],
                 summary="Fidelity report of a source and its translation")
-        def check(body: M.CheckRequest, request: Request):
+        def check(body: M.CheckRequest, request: Request):  # type: ignore[name-defined]  # models built at runtime
             self.charge(request, body.source + body.translation)
             try:
                 return JSONResponse(fidelity_report(body.source, body.translation, _lang(body.source_lang), self))
@@ -564,7 +564,8 @@ def languages_info(config) -> dict:
     from .translate.apertium import PIVOTS, ApertiumTranslator
 
     apertium = shutil.which(os.environ.get("BRIEFS_APERTIUM", "apertium"))
-    routes = [{"source": "en", "name": "English", "neural": "identity", "offline": "identity"}]
+    routes: list[dict[str, str | None]] = [{"source": "en", "name": "English", "neural": "identity",
+                                            "offline": "identity"}]
     for code in sorted({*config.mt_models, *(MULTILINGUAL_LANGUAGES if config.mt_fallback else ())}):
         if code == "en" or not config.mt_model_for(code):
             continue
