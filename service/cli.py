@@ -28,16 +28,31 @@ def read_input(path: str, max_chars: int) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import BadInput
     from .pipeline import Pipeline
     from .render import markdown
 
     config = config_from_args(args)
     text = read_input(args.file, config.max_chars)
+    fmt = "json" if args.json else args.format
+    if fmt == "docx" and not args.output:
+        raise BadInput("--format docx writes a file: give -o FILE")
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise BadInput(f"-o {args.output}: its directory does not exist")
     result = Pipeline(config).run(text, source_lang=args.source_lang)
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    if fmt == "docx":
+        from .render import docx
+
+        body = docx([(result, text)])
+        Path(args.output).write_bytes(body)
+        return 0
+    out = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else markdown(result)
+    if args.output:
+        Path(args.output).write_text(out + "\n", encoding="utf-8")
     else:
-        print(markdown(result))
+        print(out)
     return 0
 
 
@@ -59,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", parents=[common], help="translate and brief one article")
     run.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="UTF-8 text, HTML or .docx; - for stdin")
-    run.add_argument("--json", action="store_true", help="print the JSON result instead of Markdown")
+    run.add_argument("--json", action="store_true", help="print the JSON result instead of Markdown (= --format json)")
+    run.add_argument("--format", choices=("markdown", "json", "docx"), default="markdown",
+                     help="markdown (default), json, or docx (a Word file: briefs, then the translation side by "
+                          "side; needs -o)")
+    run.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE instead of stdout")
     run.add_argument("--source-lang", help="skip detection: the ISO code of the source language")
     run.add_argument("--tiers", help="comma-separated tiers (default: all in prompts/tiers)")
     run.set_defaults(func=cmd_run)

@@ -163,3 +163,73 @@ def fidelity_html(result: dict) -> str:
     else:
         parts.append("<div><b>Checks</b>: none.</div>")
     return "".join(parts) + "</div>"
+
+
+# ---- .docx (python-docx): the briefs, then the translation side by side with the source ---------------
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx(items, titles: list[str] | None = None) -> bytes:
+    """A Word document of one or more briefings. `items`: a Result, or (Result, source text) pairs;
+    `titles`: a heading per item (default "Briefing"). Each item: source line, warnings, one heading
+    per brief (bullets as a list), then a two-column table, source paragraph | English paragraph."""
+    import io
+
+    from docx import Document
+    from docx.shared import Pt
+
+    from .errors import BriefsError
+    from .summarize.tiers import BULLET
+    from .text import clean, paragraphs
+
+    if isinstance(items, Result):
+        items = [(items, "")]
+    doc = Document()
+    doc.styles["Normal"].font.size = Pt(10.5)
+    for k, (result, source_text) in enumerate(items):
+        if k:
+            doc.add_page_break()
+        src = result.source
+        doc.add_heading(titles[k] if titles else "Briefing", level=0 if not titles else 1)
+        doc.add_paragraph(
+            f"Source: {language_name(src.language)} ({src.language}, confidence {src.confidence:.2f}), "
+            f"{src.chars:,} characters, {src.paragraphs} paragraphs"
+            + (f"; also contains {', '.join(src.mixed_languages)}" if src.mixed_languages else ""))
+        if result.warnings:
+            doc.add_heading("Warnings", level=2)
+            for w in result.warnings:
+                doc.add_paragraph(w, style="List Bullet")
+        for brief in result.briefs:
+            doc.add_heading(f"{brief.tier.capitalize()} ({brief.words} words)", level=2)
+            lines = [line for line in brief.text.splitlines() if line.strip()]
+            if len(lines) > 1 and all(BULLET.match(line) for line in lines):
+                for line in lines:
+                    doc.add_paragraph(BULLET.sub("", line), style="List Bullet")
+            else:
+                doc.add_paragraph(brief.text)
+        doc.add_heading("Translation", level=2)
+        try:
+            source = paragraphs(clean(source_text, max(len(source_text), 1))) if source_text else []
+        except BriefsError:
+            source = []
+        english = result.translation.paragraphs
+        table = doc.add_table(rows=1, cols=2)
+        table.style = "Table Grid"
+        head = table.rows[0].cells
+        head[0].text, head[1].text = f"Source ({language_name(src.language)})", "English"
+        for cell in head:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for i in range(max(len(source), len(english))):
+            cells = table.add_row().cells
+            cells[0].text = source[i] if i < len(source) else ""
+            cells[1].text = english[i] if i < len(english) else ""
+        if result.checks:  # the fidelity report, as in the Markdown
+            doc.add_heading(f"Checks ({len(result.checks)})", level=2)
+            for c in result.checks:
+                doc.add_paragraph(f"{c['kind']} ({_where(c)}): {c['message']}", style="List Bullet")
+        engines = [f"translation: {result.translation.engine}"] + sorted({f"briefs: {b.engine}" for b in result.briefs})
+        doc.add_paragraph(f"Engines: {'; '.join(engines)}.")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

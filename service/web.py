@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+from . import api
 from .config import ENGINES, SEED
 from .errors import BadInput, BriefsError
 
@@ -52,6 +53,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                    help=f"require this staff login (or set {AUTH_ENV}=user:password)")
     p.add_argument("--no-preload", dest="preload", action="store_false",
                    help="load models on the first request instead of at start-up")
+    api.add_arguments(p)
     p.set_defaults(func=main)
 
 
@@ -80,8 +82,13 @@ def main(args: argparse.Namespace) -> int:
     if args.host not in LOOPBACK and not auth:
         print(f"briefs web: warning: serving on {args.host} without a login (use --auth or {AUTH_ENV})",
               file=sys.stderr)
-    app = build_app(pipeline)
-    launch(app, host=args.host, port=args.port, auth=auth)
+    rest = api.from_args(args, pipeline)
+    if args.host not in LOOPBACK and not rest.keys:
+        print(f"briefs web: warning: the API answers only this machine without keys ({api.KEYS_ENV} or --api-keys)",
+              file=sys.stderr)
+    app = build_app(rest.in_turn(pipeline))  # the page's runs and the API's take turns
+    rest.start()
+    launch(app, host=args.host, port=args.port, auth=auth, api=rest)
     return 0
 
 
@@ -99,9 +106,10 @@ def preload(pipeline, language: str = "it") -> list[str]:
 
 
 def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-           prevent_thread_lock: bool = False, quiet: bool = False):
-    """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint."""
-    return app.launch(
+           prevent_thread_lock: bool = False, quiet: bool = False, api=None):
+    """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint;
+    `api` (service.api.Api): its /api/v1 routes, /healthz and /metrics on the same server."""
+    return app.launch(app_kwargs=api.app_kwargs() if api else None,
         server_name=host, server_port=port, auth=auth, auth_message="Staff login" if auth else None,
         share=False, inbrowser=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
         show_error=False, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
@@ -164,7 +172,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         src = result["source"]
         warnings = list(result.get("warnings") or [])
         briefs = {b["tier"]: b for b in result["briefs"]}
-        md_path, json_path = _write_downloads(outdir, result)
+        md_path, json_path, docx_path = _write_downloads(outdir, result, source_text)
         updates = [
             gr.HTML(value=_warnings_html(warnings), visible=bool(warnings)),
             (f"**Detected language:** {language_name(src['language'])} (`{src['language']}`), "
@@ -181,6 +189,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         updates.append(_meta(result))
         updates.append(gr.DownloadButton(value=str(md_path), visible=True))
         updates.append(gr.DownloadButton(value=str(json_path), visible=True))
+        updates.append(gr.DownloadButton(value=str(docx_path), visible=True))
         return updates
 
     def load_file(file: str | None):
@@ -226,6 +235,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 with gr.Row():
                     md_file = gr.DownloadButton("Download Markdown", visible=False, size="sm", elem_id="download-md")
                     json_file = gr.DownloadButton("Download JSON", visible=False, size="sm", elem_id="download-json")
+                    docx_file = gr.DownloadButton("Download Word", visible=False, size="sm", elem_id="download-docx")
                 fidelity = gr.HTML(elem_id="fidelity")  # briefs with their sources and flags, the checks
                 meta = gr.Markdown(elem_id="meta")
         gr.Markdown("### Translation, paragraph by paragraph")
@@ -241,7 +251,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             api_name="brief", show_progress_on=[side], concurrency_limit=concurrency, concurrency_id="pipeline",
         ).success(
             show, inputs=[result_json, text, file],
-            outputs=[banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file],
+            outputs=[banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file, docx_file],
             api_visibility="private", queue=False,
         )
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
@@ -311,10 +321,10 @@ def _meta(result: dict) -> str:
     return f"**Engines:** {'; '.join(sorted(engines, reverse=True))}  \n**Timings:** {timings}"
 
 
-def _write_downloads(outdir: Path, result: dict) -> tuple[Path, Path]:
-    """result.md and result.json for the download buttons; files older than an hour are removed."""
+def _write_downloads(outdir: Path, result: dict, source_text: str = "") -> tuple[Path, Path, Path]:
+    """briefing.md, .json and .docx for the download buttons; files older than an hour are removed."""
     from .pipeline import Result
-    from .render import markdown
+    from .render import docx, markdown
 
     cutoff = time.time() - 3600
     for old in outdir.iterdir():
@@ -328,4 +338,6 @@ def _write_downloads(outdir: Path, result: dict) -> tuple[Path, Path]:
     md_path, json_path = folder / "briefing.md", folder / "briefing.json"
     md_path.write_text(markdown(Result.from_dict(result)), encoding="utf-8")
     json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return md_path, json_path
+    docx_path = folder / "briefing.docx"
+    docx_path.write_bytes(docx([(Result.from_dict(result), source_text)]))
+    return md_path, json_path, docx_path

@@ -46,7 +46,7 @@ def _help(monkeypatch, capsys) -> dict[str, str]:
         else:
             flag = None
     flags.pop("--help", None)
-    return {f: h for f, h in flags.items() if f not in ("--json", "--source-lang", "--tiers")}  # run's own
+    return {f: h for f, h in flags.items() if f not in ("--json", "--source-lang", "--tiers", "--format", "--output")}  # run's own
 
 
 def _stated_default(help_text: str) -> str | None:

@@ -191,6 +191,7 @@ class JobOptions:
     ray_address: str | None = None
     concurrency: int = 2
     cpus_per_worker: float = 1.0
+    worker: Callable[[JobSpec], Worker] | None = None  # the local runner's Worker (default: Worker)
 
 
 def run_job(source: Source, output: str | Path, spec: JobSpec, options: JobOptions | None = None,
@@ -231,7 +232,7 @@ def _tick(bar, summary: Summary, n: int, t0: float) -> None:
 
 def _run_local(source: Source, writer: OutputWriter, spec: JobSpec, options: JobOptions, plan: _Plan,
                summary: Summary) -> None:
-    worker = Worker(spec)
+    worker = (options.worker or Worker)(spec)
     t0 = time.perf_counter()
     bar = _bar(source.count() if options.progress else None, len(plan.done), options.progress)
     try:
