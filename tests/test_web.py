@@ -264,7 +264,9 @@ def test_browser_end_to_end(url, seed_text, english_text, tmp_path):
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
 
-            expect(page.locator("#warnings")).to_be_hidden()
+            # random-weight headlines break the headline rules, so the seed may carry that warning,
+            # but not the mixed-language one the next run must show
+            expect(page.locator("#warnings")).not_to_contain_text("other languages")
             mixed = "\n\n".join(paragraphs(seed_text)[:3] + paragraphs(english_text)[1:2])
             article.fill(mixed)
             page.click("#run")
