@@ -173,9 +173,11 @@ def test_bad_input_gives_one_clear_message(url, args, kwargs, expected):
 def test_unreadable_uploads_are_refused(url, tmp_path):
     from gradio_client import handle_file
 
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")
-    message = brief_error(url, "", handle_file(str(tmp_path / "scan.pdf")))
-    assert "Invalid file type" in message and ".docx" in message
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not an article")
+    message = brief_error(url, "", handle_file(str(tmp_path / "photo.jpg")))
+    assert "Invalid file type" in message and ".docx" in message and ".pdf" in message
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not an article")
+    assert "not a readable PDF" in brief_error(url, "", handle_file(str(tmp_path / "broken.pdf")))
     (tmp_path / "latin1.txt").write_bytes("Città più bella".encode("latin-1"))
     assert "not valid UTF-8" in brief_error(url, "", handle_file(str(tmp_path / "latin1.txt")))
     (tmp_path / "fake.docx").write_bytes(b"plain text, not a zip")
