@@ -63,7 +63,7 @@ def html_text(page: str) -> str:
         try:
             import trafilatura
 
-            found = trafilatura.extract(page, include_comments=False, include_tables=True, favor_precision=True,
+            found = trafilatura.extract(page, include_comments=False, include_tables=True,
                                         deduplicate=True, with_metadata=False, output_format="txt")
         except Exception:  # noqa: BLE001 - any extractor failure falls back to the plain text
             found = None
