@@ -190,7 +190,8 @@ def _stream(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...]):
             parser.close()
             yield from _events(parser, tags)
     except etree.XMLSyntaxError as err:
-        raise BadInput(f"not a readable .docx file ({name}: malformed XML: {err})") from None
+        why = " ".join(str(getattr(err, "msg", None) or err).split())[:160]
+        raise BadInput(f"not a readable .docx file ({name}: malformed XML: {why})") from None
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as err:  # CRC error, truncated, encrypted
         raise BadInput(f"not a readable .docx file ({name}: {err})") from None
     except (NotImplementedError, ValueError) as err:  # an unsupported compression method
@@ -208,6 +209,7 @@ def _part_paragraphs(zf: zipfile.ZipFile, name: str, budget: list[int], max_char
     (they repeat the text box), deleted text (w:delText) and field codes (w:instrText) dropped."""
     out: list[str] = []
     pieces: dict[int, list[str]] = {}  # open w:p (by depth of nesting) -> its text so far
+    inner: dict[int, list[str]] = {}  # open w:p -> paragraphs of the text boxes inside it
     for el in _stream(zf, name, tags=(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}p", _MC_FALLBACK)):
         tag = el.tag
         if tag == _MC_FALLBACK:
@@ -218,9 +220,12 @@ def _part_paragraphs(zf: zipfile.ZipFile, name: str, budget: list[int], max_char
         depth = _p_depth(el)
         if tag == f"{_W}p":
             text = " ".join("".join(pieces.pop(depth, [])).split())
+            found = ([text] if text else []) + inner.pop(depth, [])
             for k in [k for k in pieces if k > depth]:
                 pieces.pop(k)
-            if text:
+            if depth > 1:  # a text box's paragraph: after the paragraph it sits in
+                inner.setdefault(depth - 1, []).extend(found)
+            for text in found if depth <= 1 else []:
                 budget[0] -= len(text) + 2
                 if budget[0] < 0:
                     raise too_long(max_chars)
