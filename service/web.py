@@ -39,6 +39,13 @@ UPLOAD_TYPES = list(SUFFIXES)  # service.documents: the one table of formats
 # Login throttle (per client address): after LOGIN_FAILURES wrong logins within LOGIN_WINDOW_S
 # seconds, that client's logins are answered 429 until the window has passed.
 LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 60.0
+# The brief boxes are as tall as their text at every width (Gradio sizes a textarea once, when its
+# value changes, so a narrower window clipped the headline's second line); progress by Run.
+PAGE_CSS = """
+[id^="brief-"] textarea { field-sizing: content; height: auto !important; max-height: none !important;
+                          min-height: 2.2em; overflow-y: hidden !important; }
+#status { min-height: 2.5em; }
+"""
 _log = logging.getLogger("briefs.web")
 
 
@@ -146,7 +153,7 @@ def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, s
         server_name=host, server_port=port, auth=auth, auth_message="Staff login" if auth else None,
         share=False, inbrowser=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
         show_error=False, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
-        footer_links=["api"], max_file_size="20mb",
+        footer_links=["api"], max_file_size="20mb", css=PAGE_CSS,
         app_kwargs={"middleware": [Middleware(LoginThrottle, failures=LOGIN_FAILURES, window_s=LOGIN_WINDOW_S)]},
     )
 

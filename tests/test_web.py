@@ -278,3 +278,53 @@ def test_browser_end_to_end(url, seed_text, english_text, tmp_path):
         finally:
             browser.close()
     assert outside == []  # the page fetched nothing from outside this machine
+
+
+@pytest.mark.slow
+def test_phone_width_failed_upload_and_escaping(url, seed_text, tmp_path):
+    """At 390 px: every brief box shows its whole text; a broken upload is removed from the page with
+    a note saying why (and pasted text is used next); each run clears the last result; a custom
+    source-language value is shown as text, not HTML."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(url)
+            article = page.locator("#article textarea")
+            expect(page.locator("#status")).to_be_attached()  # progress shows by Run, not only at the bottom
+
+            (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 a zip cut short")
+            page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "broken.docx"))
+            expect(page.locator("#upload-note")).to_contain_text("broken.docx was not used", timeout=WAIT_MS)
+            expect(page.locator("#upload-note")).to_contain_text("not a readable .docx")
+            expect(page.locator("#upload")).not_to_contain_text("broken.docx", timeout=WAIT_MS)
+
+            article.fill(seed_text)
+            page.locator("#engine").get_by_text("offline", exact=True).click()  # real sentences: long lines
+            page.click("#run")
+            for tier in TIERS:
+                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
+            expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
+            assert len(page.locator("#brief-headline textarea").input_value()) > 60  # two lines or more here
+            for width in (390, 1400, 390, 320):  # the phone turned, a window resized: boxes follow
+                page.set_viewport_size({"width": width, "height": 844})
+                page.wait_for_timeout(300)
+                for tier in TIERS:
+                    box = page.locator(f"#brief-{tier} textarea")
+                    height, needed = box.evaluate("t => [t.clientHeight, t.scrollHeight]")
+                    assert needed <= height + 2, f"{tier} at {width} px: {needed} px of text in a {height} px box"
+                assert needed <= height + 2, f"{tier}: {needed} px of text in a {height} px box"
+
+            source = page.locator("#source-lang input")
+            source.fill("<b>xx</b>")
+            source.press("Enter")
+            page.click("#run")
+            expect(page.locator("#brief-headline textarea")).to_have_value("", timeout=WAIT_MS)  # cleared
+            expect(page.get_by_text("unsupported source language '<b>xx</b>'", exact=False).first).to_be_visible(
+                timeout=WAIT_MS)
+            expect(page.locator("#detected")).to_contain_text("No result", timeout=WAIT_MS)
+        finally:
+            browser.close()
