@@ -19,7 +19,7 @@ def real(least: float | None = None, most: float | None = None, *, above: float 
 
 def _number(kind, what: str, least, most, above=None):
     if above is not None:
-        bounds = f"above {above:g}"
+        bounds = f"above {above:g}" + (f" and at most {most:,}" if most is not None else "")
     elif least is not None and most is not None:
         bounds = f"from {least:,} to {most:,}"
     elif least is not None:
