@@ -328,3 +328,78 @@ def test_phone_width_failed_upload_and_escaping(url, seed_text, tmp_path):
             expect(page.locator("#detected")).to_contain_text("No result", timeout=WAIT_MS)
         finally:
             browser.close()
+
+
+def test_login_attempts_are_throttled_per_client(web_pipeline, monkeypatch):
+    import time
+
+    import httpx
+
+    from service import web
+
+    monkeypatch.setattr(web, "LOGIN_WINDOW_S", 8.0)
+    app = serve(web_pipeline, auth=("staff", "right"))
+    try:
+        with httpx.Client(base_url=app.local_url) as http:
+            def login(password):
+                return http.post("login", data={"username": "staff", "password": password})
+
+            codes = [login(f"wrong{k}").status_code for k in range(30)]
+            assert codes[:5] == [400] * 5 and set(codes[5:]) == {429}  # 30 guesses: 5 checked, the rest refused
+            refused = login("right")  # even the right password waits
+            assert refused.status_code == 429 and "Too many failed logins" in refused.json()["detail"]
+            wait = int(refused.headers["retry-after"])
+            assert 0 < wait <= 9
+            time.sleep(wait + 0.3)  # the window passes
+            assert login("right").status_code == 200
+            assert login("wrong").status_code == 400  # a good login cleared the count
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("error,expected", [
+    (BadInput("input is too long: over 200,000 characters (split it, or raise --max-chars)"),
+     "input is too long: over 200,000 characters (split it into shorter parts)"),
+    (BadInput("cannot decide the language of the text; pass --source-lang"),
+     "cannot decide the language of the text; choose the source language in the list"),
+    (BadInput("unsupported source language '<img src=x onerror=alert(1)>'"),
+     "unsupported source language '&lt;img src=x onerror=alert(1)&gt;'"),
+])
+def test_page_messages_are_for_staff_and_escaped(error, expected):
+    from service.web import staff_message
+
+    assert staff_message(error) == expected
+
+
+def test_model_advice_on_the_page_names_no_commands():
+    from service.errors import ModelUnavailable
+    from service.web import staff_message
+
+    message = staff_message(ModelUnavailable("Helsinki-NLP/opus-mt-it-en", "not in the local cache"))
+    assert "`" not in message and "--" not in message and "offline engine" in message
+
+
+def test_login_throttle_counts_each_client_apart():
+    import asyncio
+
+    from service.web import LoginThrottle
+
+    async def gradio_login(scope, receive, send):  # every password wrong
+        await send({"type": "http.response.start", "status": 400, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    throttle = LoginThrottle(gradio_login, failures=5, window_s=60)
+
+    def attempt(address, path="/login"):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": path, "client": (address, 5000)}
+        asyncio.run(throttle(scope, None, send))
+        return sent[0]["status"]
+
+    assert [attempt("10.0.0.1") for _ in range(7)] == [400] * 5 + [429] * 2
+    assert attempt("10.0.0.2") == 400  # another client is not held up
+    assert attempt("10.0.0.1", "/gradio_api/queue/join") == 400  # only logins are throttled
