@@ -4,6 +4,7 @@ one line), never a Python error later or a silent no-op. Used by every shell's p
 from __future__ import annotations
 
 import argparse
+import math
 import re
 
 
@@ -33,7 +34,7 @@ def _number(kind, what: str, least, most, above=None):
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {what} {bounds}, got '{text}'") from None
         if (least is not None and value < least) or (most is not None and value > most) or \
-                (above is not None and not value > above) or value != value:
+                (above is not None and not value > above) or math.isnan(value):
             raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
         return value
 

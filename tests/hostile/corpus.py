@@ -102,7 +102,7 @@ def _bomb_chunks(total: int, unit: bytes):
 def laughs(padding: int = 0) -> bytes:
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{k} "{("&lol%s;" % ("" if k == 1 else k - 1)) * 10}">' for k in range(1, 10))
-    return (f'<?xml version="1.0"?>' + ("<!--" + "x" * padding + "-->" if padding else "")
+    return ('<?xml version="1.0"?>' + ("<!--" + "x" * padding + "-->" if padding else "")
             + f'<!DOCTYPE w:document [{entities}]><w:document xmlns:w="{W}"><w:body>'
             f"<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>").encode()
 
