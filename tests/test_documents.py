@@ -88,8 +88,9 @@ def test_every_reader_is_in_the_one_table():
     assert set(SUFFIXES) == {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
     assert all(FORMATS[s].max_bytes(1000) >= 4000 for s in SUFFIXES)
     from service import web
+    from service.batch import DOC_SUFFIXES
 
-    assert web.UPLOAD_TYPES == list(SUFFIXES)
+    assert web.UPLOAD_TYPES == list(SUFFIXES) and DOC_SUFFIXES == SUFFIXES
 
 
 def test_stdin_is_sniffed(tmp_path):

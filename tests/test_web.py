@@ -403,3 +403,13 @@ def test_login_throttle_counts_each_client_apart():
     assert [attempt("10.0.0.1") for _ in range(7)] == [400] * 5 + [429] * 2
     assert attempt("10.0.0.2") == 400  # another client is not held up
     assert attempt("10.0.0.1", "/gradio_api/queue/join") == 400  # only logins are throttled
+
+
+def test_progress_shows_by_run_and_over_the_briefs(web_pipeline):
+    app = build_app(web_pipeline)
+    config = app.get_config_file()
+    ids = {c.get("props", {}).get("elem_id"): c["id"] for c in config["components"]}
+    (dep,) = [d for d in config["dependencies"] if d.get("api_name") == "brief"]
+    shown = set(dep["show_progress_on"])
+    assert ids["status"] in shown and {ids[f"brief-{t}"] for t in TIERS} <= shown
+    assert ids["translation"] not in shown
