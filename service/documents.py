@@ -186,9 +186,9 @@ def _stream(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...]):
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                         raise BadInput(f"refused .docx: part {name} declares a DTD or entities (Word never writes them)")
                 parser.feed(chunk)
-                yield from _events(parser, tags)
+                yield from (el for _, el in parser.read_events())
             parser.close()
-            yield from _events(parser, tags)
+            yield from (el for _, el in parser.read_events())
     except etree.XMLSyntaxError as err:
         why = " ".join(str(getattr(err, "msg", None) or err).split())[:160]
         raise BadInput(f"not a readable .docx file ({name}: malformed XML: {why})") from None
@@ -196,11 +196,6 @@ def _stream(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...]):
         raise BadInput(f"not a readable .docx file ({name}: {err})") from None
     except (NotImplementedError, ValueError) as err:  # an unsupported compression method
         raise BadInput(f"not a readable .docx file ({name}: {err})") from None
-
-
-def _events(parser, tags):
-    for _event, el in parser.read_events():
-        yield el
 
 
 def _part_paragraphs(zf: zipfile.ZipFile, name: str, budget: list[int], max_chars: int) -> list[str]:
@@ -298,6 +293,8 @@ def pdf_of(data: bytes, max_chars: int) -> str:
             if not text.strip():
                 images += _has_images(page)
         except Exception as err:  # noqa: BLE001 - pypdf raises many kinds on a damaged page
+            if type(err).__name__ == "LimitReachedError":  # pypdf's cap on an inflated stream
+                raise BadInput("refused PDF: a page's content inflates past pypdf's limit (a compression bomb)") from None
             raise BadInput(f"not a readable PDF file (a page cannot be read: {type(err).__name__})") from None
         paras = _pdf_paragraphs(text)
         total += sum(len(p) + 2 for p in paras)

@@ -51,6 +51,7 @@ CASES = [
     Case("single_line_5mb.txt", 2, "input is too long"),
     Case("scanned.pdf", 2, "scan"),
     Case("broken.pdf", 2, "not a readable PDF"),
+    Case("pdf_bomb.pdf", 2, "compression bomb"),  # a content stream inflating to 300 MB
     Case("photo.docx", 0, ""),
     Case("utf16.txt", 0, ""),
     Case("paragraphs_2000.txt", 0, ""),
@@ -151,6 +152,20 @@ def pdf_bytes(pages: list[list[str]] | None, *, image: bool = False) -> bytes:
     return bytes(out)
 
 
+def pdf_bomb(megabytes: int = 300) -> bytes:
+    """A one-page PDF whose content stream deflates from ~300 KB to `megabytes` MB."""
+    import zlib
+
+    co = zlib.compressobj(9)
+    comp = co.compress(b"BT /F1 11 Tf 50 780 Td (Ciao) Tj ET\n")
+    comp += b"".join(co.compress(b" " * MB) for _ in range(megabytes)) + co.flush()
+    pdf = pdf_bytes([["x"]])
+    start = pdf.index(b"<< /Length")
+    end = pdf.index(b"endstream", start) + len(b"endstream")
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream"
+    return pdf[:start] + stream + pdf[end:]  # offsets in xref are off now: pypdf rebuilds them
+
+
 def wrap(text: str, width: int = 80) -> list[str]:
     lines, line = [], ""
     for word in text.split():
@@ -208,6 +223,7 @@ def build(folder: Path) -> dict[str, Path]:
     files["sentence_5000_words.txt"] = (" ".join(words[k % len(words)] for k in range(5000)) + ".").encode()
     files["article.pdf"] = pdf_bytes([wrap(p) + [""] for p in seed[:3]])
     files["scanned.pdf"] = pdf_bytes(None, image=True)
+    files["pdf_bomb.pdf"] = pdf_bomb()
     files["broken.pdf"] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n"
     body = "".join(f"<p>{p}</p>" for p in seed)
     files["page.html"] = (
