@@ -43,6 +43,7 @@ CASES = [
     Case("billion_laughs.docx", 2, "declares a DTD or entities"),
     Case("billion_laughs_late.docx", 2, "not a readable .docx"),  # DTD after 4 KB of prolog: libxml2's own limit
     Case("huge_text_node.docx", 2, "compression bomb"),
+    Case("lying_sizes.docx", 2, "not a readable .docx"),  # a bomb whose zip declares 1 MB: read stops there
     Case("big_text_node.docx", 2, "not a readable .docx"),  # 11 MB text node: over libxml2's limit, not inflated
     Case("truncated.docx", 2, "not a readable .docx file (not a complete zip"),
     Case("malformed.docx", 2, "malformed XML"),
@@ -81,7 +82,7 @@ def docx_bytes(document: bytes | None = None, *, chunks=None, extra: dict[str, b
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         if chunks is not None:
-            with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            with zf.open("word/document.xml", "w") as fh:
                 for chunk in chunks:
                     fh.write(chunk)
         else:
@@ -98,6 +99,21 @@ def _bomb_chunks(total: int, unit: bytes):
     for _ in range(total // len(block)):
         yield block
     yield b"</w:t></w:r></w:p></w:body></w:document>"
+
+
+def lying_bomb(megabytes: int = 200, declared: int = MB) -> bytes:
+    """A zip bomb whose local header and central directory both declare `declared` bytes inflated."""
+    import struct
+
+    data = bytearray(docx_bytes(chunks=_bomb_chunks(megabytes * MB, b"</w:t><w:t>lol")))
+    name = b"word/document.xml"
+    for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        at = data.index(signature)
+        while data[at + name_at: at + name_at + len(name)] != name:
+            at = data.index(signature, at + 4)
+        assert struct.unpack_from("<I", data, at + size_at)[0] > megabytes * MB // 2  # the true size (no zip64)
+        struct.pack_into("<I", data, at + size_at, declared)
+    return bytes(data)
 
 
 def laughs(padding: int = 0) -> bytes:
@@ -193,6 +209,7 @@ def build(folder: Path) -> dict[str, Path]:
     seed = seed_paragraphs()
     files: dict[str, bytes] = {}
     files["zip_bomb.docx"] = docx_bytes(chunks=_bomb_chunks(256 * MB, b"</w:t><w:t>lol"))
+    files["lying_sizes.docx"] = lying_bomb()
     files["huge_text_node.docx"] = docx_bytes(chunks=_bomb_chunks(300 * MB, b"a"))
     rng = random.Random(15)
     letters = "abcdefghijklmnopqrstuvwxyz"
