@@ -589,7 +589,7 @@ def main(args) -> int:
 
     from .config import Config
     from .errors import BadInput
-    from .text import read_file
+    from .documents import read_file
     from .translate.glossary import Glossary
 
     limit = Config().max_chars
