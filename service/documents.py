@@ -104,7 +104,8 @@ def docx_of(data: bytes, max_chars: int) -> str:
         for name in order:
             paras = _part_paragraphs(zf, name, budget, max_chars)
             if name in headers or name in footers:  # the same header on every section: once
-                paras = [p for p in paras if p not in seen_around and not seen_around.add(p)]
+                paras = [p for p in dict.fromkeys(paras) if p not in seen_around]
+                seen_around.update(paras)
             out += paras
     return "\n\n".join(out)
 

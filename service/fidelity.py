@@ -588,8 +588,8 @@ def main(args) -> int:
     import json
 
     from .config import Config
-    from .errors import BadInput
     from .documents import read_file
+    from .errors import BadInput
     from .translate.glossary import Glossary
 
     limit = Config().max_chars

@@ -13,11 +13,10 @@ from .argtypes import OneLineParser, device, integer
 from .config import BACKENDS, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, EXTRACTIVES, SUMMARY_BACKENDS, Config
 from .errors import BadInput
 
-
 MAX_CHARS_LIMIT = 50_000_000  # --max-chars at most
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> OneLineParser:
     """Options every sub-command that runs the pipeline shares; they map onto Config."""
     p = OneLineParser(add_help=False)
     g = p.add_argument_group("pipeline")

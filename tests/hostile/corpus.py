@@ -15,7 +15,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_48b0761d22084af5.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

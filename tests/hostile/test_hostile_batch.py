@@ -8,6 +8,7 @@ import json
 
 from corpus import CASES, REFUSE_CPU_S, REFUSE_PEAK_MB, measured
 
+
 def _folder(tmp_path, hostile, cases):
     folder = tmp_path / "in"
     folder.mkdir()
