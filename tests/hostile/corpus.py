@@ -181,6 +181,16 @@ def pdf_bomb(megabytes: int = 300) -> bytes:
     return pdf[:start] + stream + pdf[end:]  # offsets in xref are off now: pypdf rebuilds them
 
 
+def italian_paragraph(k: int) -> str:
+    """The k-th of many distinct short Italian paragraphs (a wire copy repeats none: repeats are dropped)."""
+    who = ["Il ministro", "La delegazione italiana", "Il segretario di Stato", "La commissione", "Il governo"]
+    did = ["ha presentato", "ha discusso", "ha annunciato", "ha criticato", "ha approvato"]
+    what = ["un piano per le terre rare", "nuovi accordi sui minerali critici", "il bilancio dell'anno",
+            "una riforma della rete elettrica", "gli investimenti nelle catene di approvvigionamento"]
+    where = ["a Washington", "a Roma", "a Bruxelles", "a Milano", "a Napoli", "a Torino", "a Bari", "a Genova"]
+    return f"{who[k % 5]} {did[k // 5 % 5]} {what[k // 25 % 5]} {where[k // 125 % 8]} ({k + 1})."
+
+
 def wrap(text: str, width: int = 80) -> list[str]:
     lines, line = [], ""
     for word in text.split():
@@ -233,8 +243,7 @@ def build(folder: Path) -> dict[str, Path]:
     files["utf16.txt"] = "\n\n".join(seed[:3]).encode("utf-16")
     files["nul_bytes.txt"] = seed[0].encode() + b"\x00\x00binary\x00" + seed[1].encode()
     files["single_line_5mb.txt"] = (" ".join(seed).replace("\n", " ").encode() * 2000)[: 5 * MB]
-    sentences = [s.strip() + "." for p in seed for s in p.split(". ") if len(s) > 20]
-    files["paragraphs_2000.txt"] = "\n\n".join(sentences[k % len(sentences)][:70] for k in range(2000)).encode()
+    files["paragraphs_2000.txt"] = "\n\n".join(italian_paragraph(k) for k in range(2000)).encode()
     words = " ".join(seed).replace(".", "").split()
     files["sentence_5000_words.txt"] = (" ".join(words[k % len(words)] for k in range(5000)) + ".").encode()
     files["article.pdf"] = pdf_bytes([wrap(p) + [""] for p in seed[:3]])
