@@ -52,6 +52,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from .argtypes import integer
 from .config import REPO_ROOT, SEED
 from .evaluate.data import DATA_DIR, SUMMEVAL, load_summaries
 
@@ -72,8 +73,8 @@ def register(subparsers, common) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--small", action="store_true", help="tiny models and a short run (seconds; for tests)")
-    p.add_argument("--repeat", type=int, help="end-to-end runs of the service path, median reported (default 3; 1 with --small)")
-    p.add_argument("--articles", type=int, help="consecutive articles for the RSS growth check (default 100; 3 with --small; 0 skips)")
+    p.add_argument("--repeat", type=integer(1, 1000), help="end-to-end runs of the service path, median reported (default 3; 1 with --small)")
+    p.add_argument("--articles", type=integer(0, 100_000), help="consecutive articles for the RSS growth check (default 100; 3 with --small; 0 skips)")
     p.add_argument("--no-baseline", action="store_true", help="time only the service's path")
     p.set_defaults(func=main)
 

@@ -11,19 +11,30 @@ import importlib
 import json
 import sys
 
+from .argtypes import OneLineParser
+from .documents import describe
 from .errors import BriefsError
 from .options import common_options, config_from_args
+
+EXIT_CODES = """exit codes:
+  0  ok
+  2  bad input: empty, not text, too long, unreadable document, unsupported language, bad flag
+  3  a needed model or engine is unavailable
+  1  anything else"""
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
 SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity")
 
 
 def read_input(path: str, max_chars: int) -> str:
-    """Text of FILE or stdin ('-'); bytes are checked here so a binary file is one clear error."""
-    from .text import bytes_text, read_file
+    """Text of FILE or stdin ('-'), read through the one table of formats (service.documents)."""
+    from .documents import read_file, read_stream
 
     if path == "-":
-        return bytes_text(sys.stdin.buffer.read(max_chars * 4 + 1), max_chars)
+        if sys.stdin.isatty():
+            print("briefs: reading the article from stdin; paste it and end with Ctrl-D (or give a FILE)",
+                  file=sys.stderr)
+        return read_stream(sys.stdin.buffer, max_chars)
     return read_file(path, max_chars)
 
 
@@ -69,11 +80,15 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(prog="briefs", description="English translation and tiered briefs of news articles.")
+    parser = OneLineParser(prog="briefs", description="English translation and tiered briefs of news articles.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="translate and brief one article")
-    run.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="UTF-8 text, HTML or .docx; - for stdin")
+    run = sub.add_parser("run", parents=[common], help="translate and brief one article",
+                         description="Translate one article to English and write its briefs (Markdown, or JSON).",
+                         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("file", nargs="?", default="-", metavar="FILE|-",
+                     help=f"the article: {describe()} (UTF-8, or UTF-16 with a byte order mark); "
+                          "- or none: read stdin")
     run.add_argument("--json", action="store_true", help="print the JSON result instead of Markdown (= --format json)")
     run.add_argument("--format", choices=("markdown", "json", "docx"), default="markdown",
                      help="markdown (default), json, or docx (a Word file: briefs, then the translation side by "

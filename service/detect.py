@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,13 +38,26 @@ def _langs(text: str) -> list[tuple[str, float]]:
             return []
 
 
+# Web addresses, e-mail addresses and @handles are no language's words (a text of URLs alone was
+# "Turkish"): they are left out of what detection sees.
+_NOT_WORDS = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+|(?<!\w)[@#]\w+|\b\S+\.(?:com|org|net|it|html?|php)\b\S*",
+                        re.I)
+
+
+def _words(text: str) -> str:
+    return _NOT_WORDS.sub(" ", text)
+
+
 def detect(paragraphs: list[str], *, min_chars: int = 20, min_confidence: float = 0.70) -> Detection:
     """Language of the whole text plus each paragraph's; BadInput when it cannot be decided."""
-    text = "\n\n".join(paragraphs)
+    words = [_words(p) for p in paragraphs]
+    addresses = words != list(paragraphs)
+    paragraphs, text = words, "\n\n".join(words)
     letters = sum(ch.isalpha() for ch in text)
     if letters < min_chars:
         raise BadInput(
-            f"text too short to detect its language ({letters} letters, need {min_chars}); pass --source-lang"
+            f"text too short to detect its language ({letters} letters, need {min_chars}"
+            f"{', web addresses not counted' if addresses else ''}); pass --source-lang"
         )
     ranked = _langs(text)
     if not ranked or ranked[0][1] < min_confidence:

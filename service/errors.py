@@ -39,13 +39,24 @@ class EngineUnavailable(BriefsError):
 
 
 class ModelUnavailable(EngineUnavailable):
-    def __init__(self, model: str, reason: str):
+    """`offline`: whether `--engine offline` would serve the request (advice given only then);
+    `also`: why the offline engine cannot stand in, when `--engine auto` tried it."""
+
+    def __init__(self, model: str, reason: str, *, offline: bool = True, also: str = ""):
         self.model = model
         self.reason = reason
-        super().__init__(
-            f"model {model} cannot be loaded ({reason})",
-            "on a connected machine run `briefs models pull` (or pass a local model directory), or use `--engine offline`",
-        )
+        self.offline = offline
+        self.also = also
+        advice = "on a connected machine run `briefs models pull` (or pass a local model directory)"
+        if offline and not also:
+            advice += ", or use `--engine offline`"
+        super().__init__(f"model {model} cannot be loaded ({reason})" + (f"; {also}" if also else ""), advice)
 
     def __reduce__(self):
-        return type(self), (self.model, self.reason)
+        import functools
+
+        return functools.partial(type(self), offline=self.offline, also=self.also), (self.model, self.reason)
+
+    def without_offline(self, also: str = "") -> "ModelUnavailable":
+        """The same error for a request the offline engine cannot serve (`also`: why not)."""
+        return ModelUnavailable(self.model, self.reason, offline=False, also=also)

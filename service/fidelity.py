@@ -588,8 +588,8 @@ def main(args) -> int:
     import json
 
     from .config import Config
+    from .documents import read_file
     from .errors import BadInput
-    from .text import read_file
     from .translate.glossary import Glossary
 
     limit = Config().max_chars

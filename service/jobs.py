@@ -46,12 +46,9 @@ class JobError(Exception):
 
 def read_document(name: str, data: bytes, max_chars: int) -> str:
     """Text of one uploaded document, by its suffix."""
-    from .text import bytes_text
+    from .documents import read_bytes
 
-    suffix = Path(name).suffix.lower()
-    if suffix == ".pdf":
-        raise BadInput("PDF input needs service/documents.py (not in this version)")
-    return bytes_text(data, max_chars, docx=suffix == ".docx")
+    return read_bytes(data, max_chars, name)
 
 
 class Jobs:

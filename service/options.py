@@ -9,44 +9,41 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .argtypes import OneLineParser, device, integer
 from .config import BACKENDS, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER, ENGINES, EXTRACTIVES, SUMMARY_BACKENDS, Config
 from .errors import BadInput
 
+MAX_CHARS_LIMIT = 50_000_000  # --max-chars at most
 
-def common_options() -> argparse.ArgumentParser:
+
+def common_options() -> OneLineParser:
     """Options every sub-command that runs the pipeline shares; they map onto Config."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = OneLineParser(add_help=False)
     g = p.add_argument_group("pipeline")
     g.add_argument("--engine", choices=ENGINES, help="auto (default): neural when its weights load, else offline")
-    g.add_argument("--device", help="cpu (default) or cuda")
-    g.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
-    g.add_argument("--beams", type=int, dest="num_beams", help=f"MT beam size (default {Config.num_beams})")
+    g.add_argument("--device", type=device, help="cpu (default), cuda or cuda:N")
+    g.add_argument("--threads", type=integer(1, 1024), help="torch threads, 1 or more (default: torch's choice)")
+    g.add_argument("--beams", type=integer(1, 64), dest="num_beams", help=f"MT beam size (default {Config.num_beams})")
     g.add_argument("--mt-backend", choices=BACKENDS,
                    help=f"how MT runs (default {Config.mt_backend}): ctranslate2 = CTranslate2 int8 (the 'fast' "
                         "extra; torch when missing), torch-int8 = torch dynamic int8, torch = fp32")
     g.add_argument("--summary-backend", choices=SUMMARY_BACKENDS,
                    help=f"how the summarizer runs (default {Config.summary_backend})")
-    g.add_argument("--summary-beams", type=int,
+    g.add_argument("--summary-beams", type=integer(1, 64),
                    help=f"summary beam size (default {Config.summary_beams}; 1: one greedy pass serves every tier)")
-    g.add_argument("--summary-lookup", type=int, metavar="N",
+    g.add_argument("--summary-lookup", type=integer(0, 256), metavar="N",
                    help=f"draft tokens taken from the article per decoder call in the greedy pass (default "
                         f"{Config.summary_lookup}; same text, fewer calls; 0: off)")
     g.add_argument("--mt-model", action="append", metavar="LANG=MODEL", default=[],
                    help="MT model (hub id or local directory) for a source language; repeatable")
     g.add_argument("--summarizer-model", help=f"summarization model (default {DEFAULT_SUMMARIZER})")
-    g.add_argument("--max-chars", type=int, help=f"largest accepted input, in characters (default {Config.max_chars})")
+    g.add_argument("--max-chars", type=integer(1, MAX_CHARS_LIMIT), help=f"largest accepted input, in characters (default {Config.max_chars})")
     g.add_argument("--glossary", type=Path, help="extra glossary TSV (source<TAB>English), applied to every engine")
     g.add_argument("--extractive", choices=EXTRACTIVES,
                    help=f"offline summarizer (default {Config.extractive}): tfidf, or minilm sentence embeddings "
                         "(the 'offline' extra)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
-
-
-def _at_least(least: int, flag: str, value: int | None) -> int | None:
-    if value is not None and value < least:
-        raise BadInput(f"{flag} must be {least} or more, got {value}")
-    return value
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -65,7 +62,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         mt_backend=getattr(args, "mt_backend", None),
         summary_backend=getattr(args, "summary_backend", None),
         summary_beams=getattr(args, "summary_beams", None),
-        summary_lookup=_at_least(0, "--summary-lookup", getattr(args, "summary_lookup", None)),
+        summary_lookup=getattr(args, "summary_lookup", None),
         summarizer_model=getattr(args, "summarizer_model", None),
         max_chars=getattr(args, "max_chars", None),
         glossary=getattr(args, "glossary", None),

@@ -14,7 +14,7 @@ from typing import Callable, cast
 from . import engines, wire
 from .config import ENGINES, Config
 from .detect import detect
-from .errors import BadInput, BriefsError, EngineUnavailable, UnsupportedLanguage
+from .errors import BadInput, BriefsError, EngineUnavailable, ModelUnavailable, UnsupportedLanguage
 from .summarize import Summarizer, Tier
 from .summarize.tiers import read_tiers, select_tiers, shortfall
 from .text import clean, paragraphs, sentences, word_count
@@ -254,11 +254,16 @@ class Pipeline:
             return self._translator("neural", language)
         except EngineUnavailable as err:
             if engine == "neural":
-                raise
+                raise self._offline_advice(err, language) from None
             try:
                 fallback, notices = self._translator("offline", language)
-            except BriefsError:
-                raise err from None
+            except UnsupportedLanguage:
+                raise self._offline_advice(err, language) from None
+            except EngineUnavailable as offline_err:  # e.g. apertium not installed: name both
+                if isinstance(err, ModelUnavailable):
+                    raise err.without_offline(f"the offline engine is unavailable too: {offline_err}") from None
+                raise EngineUnavailable(f"{err.what}; the offline engine is unavailable too: {offline_err}",
+                                        err.advice) from None
             return fallback, [f"neural MT {err.what}; used {fallback.name}", *notices]
 
     # ---- stages ---------------------------------------------------------------------------------
@@ -419,6 +424,14 @@ class Pipeline:
             made = self._mt_engine(key, lambda glossary, cls=cls: cls.from_config(self.config, language, glossary))
             return made, list(self._notices.get(key, []))
         raise UnsupportedLanguage(language, "; ".join(reasons) or f"no {family} translator is registered")
+
+    def _offline_advice(self, err: EngineUnavailable, language: str) -> EngineUnavailable:
+        """`err` advising `--engine offline` only when an offline translator serves `language`."""
+        serves = any(cls.unsupported(self.config, language) is None
+                     for _, cls in engines.of_family(engines.TRANSLATORS, "offline"))
+        if isinstance(err, ModelUnavailable) and not serves:
+            return err.without_offline()
+        return err
 
     def _summarizer(self, family: str) -> Summarizer:
         """The first registered summarizer of `family`, made once."""

@@ -6,6 +6,7 @@ The sentence splitter is rule based and knows Italian (and English) abbreviation
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
@@ -17,33 +18,26 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) text; anything else is bad input, not mojibake."""
+    """UTF-8 (with or without BOM), or UTF-16/UTF-32 with a byte order mark; anything else is bad
+    input, not mojibake."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as err:
+                name = codec.upper()
+                raise BadInput(f"input starts as {name} text but is not valid {name} (byte {err.start}); "
+                               "save it as UTF-8 and retry") from None
     if b"\x00" in data:
+        if data.count(b"\x00") * 3 > len(data):
+            raise BadInput("input is not text: it contains NUL bytes (if it is UTF-16 text without a byte "
+                           "order mark, save it as UTF-8 and retry)")
         raise BadInput("input is not text (it contains NUL bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise BadInput(f"input is not valid UTF-8 text (byte {err.start}); save it as UTF-8 and retry") from None
-
-
-def read_file(path, max_chars: int) -> str:
-    """Text of a UTF-8 text/HTML file or a .docx, read no further than `max_chars` allows
-    (a UTF-8 character is at most 4 bytes); BadInput for a missing, too long or non-text file."""
-    from pathlib import Path
-
-    p = Path(path)
-    if not p.is_file():
-        raise BadInput(f"no such file: {path}")
-    with open(p, "rb") as fh:
-        data = fh.read(max_chars * 4 + 1)
-    return bytes_text(data, max_chars, docx=p.suffix.lower() == ".docx")
-
-
-def bytes_text(data: bytes, max_chars: int, *, docx: bool = False) -> str:
-    """`data` (at most max_chars * 4 + 1 bytes of it read) as text; see read_file."""
-    if len(data) > max_chars * 4:
-        raise BadInput(f"input is too long: over {max_chars:,} characters (raise --max-chars to accept it)")
-    return docx_text(data) if docx else decode(data)
 
 
 def looks_like_html(text: str) -> bool:
@@ -66,7 +60,9 @@ def strip_html(text: str) -> str:
 def clean(text: str, max_chars: int) -> str:
     """Normalised article text, or BadInput with the reason. Paragraph breaks are kept."""
     if looks_like_html(text):
-        text = strip_html(text)
+        from .documents import html_text
+
+        text = html_text(text)
     text = html.unescape(text) if "&" in text else text
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
@@ -146,17 +142,3 @@ def _may_end(text: str, start: int, dot: int, mark: str, next_char: str) -> bool
 
 def word_count(text: str) -> int:
     return len(re.findall(r"[^\W_](?:[\w'’.\-]*[^\W_])?", text))
-
-
-def docx_text(data: bytes) -> str:
-    """Paragraph text of a .docx file."""
-    import io
-    import zipfile
-
-    from docx import Document
-
-    try:
-        doc = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise BadInput(f"not a readable .docx file ({err})") from None
-    return "\n\n".join(p.text for p in doc.paragraphs if p.text.strip())

@@ -19,6 +19,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -27,13 +28,25 @@ import uuid
 from pathlib import Path
 
 from . import api
+from .argtypes import integer
 from .config import ENGINES, SEED
+from .documents import SUFFIXES, describe
 from .errors import BadInput, BriefsError
 
 AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SEED_LABEL = "Italian news: critical-minerals conference in Washington (askanews)"
-UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
+UPLOAD_TYPES = list(SUFFIXES)  # service.documents: the one table of formats
+# Login throttle (per client address): after LOGIN_FAILURES wrong logins within LOGIN_WINDOW_S
+# seconds, that client's logins are answered 429 until the window has passed.
+LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 60.0
+# The brief boxes are as tall as their text at every width (Gradio sizes a textarea once, when its
+# value changes, so a narrower window clipped the headline's second line); progress by Run.
+PAGE_CSS = """
+[id^="brief-"] textarea { field-sizing: content; height: auto !important; max-height: none !important;
+                          min-height: 2.2em; overflow-y: hidden !important; }
+#status { min-height: 2.5em; }
+"""
 _log = logging.getLogger("briefs.web")
 
 
@@ -48,7 +61,7 @@ def _no_phoning_home() -> None:
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("web", parents=[common], help="serve the staff web page (and its /brief API)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--port", type=integer(1, 65535), default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD",
                    help=f"require this staff login (or set {AUTH_ENV}=user:password)")
     p.add_argument("--no-preload", dest="preload", action="store_false",
@@ -72,8 +85,7 @@ def main(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
 
     auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
-    if not 0 < args.port < 65536:
-        raise BadInput(f"--port must be between 1 and 65535, got {args.port}")
+    check_port(args.host, args.port)  # before the models load, not after
     config = config_from_args(args)
     pipeline = Pipeline(config)
     if args.preload:
@@ -88,8 +100,40 @@ def main(args: argparse.Namespace) -> int:
               file=sys.stderr)
     app = build_app(rest.in_turn(pipeline))  # the page's runs and the API's take turns
     rest.start()
-    launch(app, host=args.host, port=args.port, auth=auth, api=rest)
+    _terminate_as_interrupt()
+    launch(app, host=args.host, port=args.port, auth=auth, api=rest, quiet=True)  # quiet: no share-link hint
     return 0
+
+
+def check_port(host: str, port: int) -> None:
+    """BadInput (exit 2, one line) when `port` cannot be bound on `host`."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise BadInput(f"--host {host}: not an address of this machine ({err.strerror})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise BadInput(f"port {port} on {host} is already in use; stop what uses it or pass another --port") from None
+            raise BadInput(f"cannot serve on {host}:{port}: {err.strerror or err}") from None
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM ends the server as Ctrl-C does, so exit handlers run (the result folder is removed)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
 
 
 def preload(pipeline, language: str = "it") -> list[str]:
@@ -109,12 +153,66 @@ def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, s
            prevent_thread_lock: bool = False, quiet: bool = False, api=None):
     """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint;
     `api` (service.api.Api): its /api/v1 routes, /healthz and /metrics on the same server."""
-    return app.launch(app_kwargs=api.app_kwargs() if api else None,
+    from starlette.middleware import Middleware
+
+    if quiet and not prevent_thread_lock:
+        print(f"briefs web: serving on http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
+    app_kwargs = dict(api.app_kwargs()) if api else {}
+    app_kwargs["middleware"] = [Middleware(LoginThrottle, failures=LOGIN_FAILURES, window_s=LOGIN_WINDOW_S)]
+    return app.launch(
         server_name=host, server_port=port, auth=auth, auth_message="Staff login" if auth else None,
         share=False, inbrowser=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
         show_error=False, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
-        footer_links=["api"], max_file_size="20mb",
+        footer_links=["api"], max_file_size="20mb", css=PAGE_CSS,
+        app_kwargs=app_kwargs,
     )
+
+
+class LoginThrottle:
+    """ASGI middleware in front of Gradio's POST /login: a client (by address) with `failures`
+    wrong logins within `window_s` seconds gets 429 and Retry-After, without its password being
+    checked, until the oldest of those failures is `window_s` old. A good login clears its count."""
+
+    def __init__(self, app, failures: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S):
+        import collections
+        import threading
+
+        self.app, self.failures, self.window_s = app, failures, window_s
+        self._seen: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or not scope.get("path", "").rstrip("/").endswith("/login"):
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("?", 0))[0]
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen[client]
+            while seen and now - seen[0] > self.window_s:
+                seen.popleft()
+            wait = self.window_s - (now - seen[0]) if len(seen) >= self.failures else 0
+        if wait > 0:
+            _log.warning("login throttled for %s (%d failures)", client, len(seen))
+            body = json.dumps({"detail": f"Too many failed logins; try again in {int(wait) + 1} s."}).encode()
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [(b"content-type", b"application/json"), (b"retry-after", str(int(wait) + 1).encode()),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return None
+        status = {}
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        with self._lock:
+            if status.get("code") == 200:
+                self._seen.pop(client, None)
+            elif status.get("code", 400) >= 400:
+                self._seen[client].append(time.monotonic())
+        return None
 
 
 # ---- the page -------------------------------------------------------------------------------------
@@ -158,10 +256,10 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             )
         except BriefsError as err:
             _log.info("request refused: %s", err)
-            raise gr.Error(" ".join(str(err).split()), duration=None, print_exception=False) from None
+            raise gr.Error(staff_message(err), duration=None, print_exception=False) from None
         except Exception as err:  # noqa: BLE001 - the page shows one line, the log keeps the traceback
             _log.exception("request failed")
-            message = f"unexpected error: {type(err).__name__}: {err}"
+            message = html.escape(" ".join(f"unexpected error: {type(err).__name__}: {err}".split()))
             raise gr.Error(message, duration=None, print_exception=False) from None
         _log.info("brief: %d chars in %.1f s", result.source.chars, time.perf_counter() - t0)
         return result.to_dict()
@@ -175,9 +273,9 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         md_path, json_path, docx_path = _write_downloads(outdir, result, source_text)
         updates = [
             gr.HTML(value=_warnings_html(warnings), visible=bool(warnings)),
-            (f"**Detected language:** {language_name(src['language'])} (`{src['language']}`), "
+            (f"**Detected language:** {_md(language_name(src['language']))} ({_md(src['language'])}), "
              f"confidence {src['confidence']:.2f} · {src['paragraphs']} paragraphs · {src['chars']:,} characters"
-             + (f" · also contains: {', '.join(src['mixed_languages'])}" if src["mixed_languages"] else "")),
+             + (f" · also contains: {_md(', '.join(src['mixed_languages']))}" if src["mixed_languages"] else "")),
             side_by_side_html(result, _source_paragraphs(source_text, config.max_chars), language_name(src["language"])),
             result["translation"]["text"],
         ]
@@ -193,13 +291,25 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         return updates
 
     def load_file(file: str | None):
-        """An uploaded file's text goes into the article box, where it can be checked and edited."""
+        """An uploaded file's text goes into the article box, where it can be checked and edited;
+        a file that cannot be read is removed from the page (so it cannot win over pasted text)
+        and the note under it says why."""
         if not file:
-            return gr.Textbox(), None
+            return gr.Textbox(), None, gr.HTML(value="", visible=False)
         try:
-            return _article("", file, config.max_chars), None
+            return _article("", file, config.max_chars), None, gr.HTML(value="", visible=False)
         except BriefsError as err:
-            raise gr.Error(" ".join(str(err).split()), print_exception=False) from None
+            message = staff_message(err)
+            _log.info("upload refused: %s", err)
+            gr.Warning(message, duration=None)
+            note = (f'<div role="alert" style="color:#8a1c1c">The file {html.escape(Path(file).name)} was not used: '
+                    f"{message}</div>")
+            return gr.Textbox(), None, gr.HTML(value=note, visible=True)
+
+    def clear_result():
+        """Before each run: the previous result leaves the page (a failed run shows none)."""
+        return [gr.HTML(value="", visible=False), "Working…", "", "", *[gr.Textbox(value="") for _ in brief_boxes],
+                "", "", gr.DownloadButton(visible=False), gr.DownloadButton(visible=False), None]
 
     with gr.Blocks(title="Briefs: English translation and briefs", analytics_enabled=False,
                    delete_cache=(3600, 3600)) as app:
@@ -209,8 +319,9 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             with gr.Column(scale=2, min_width=360):
                 text = gr.Textbox(label="Article", lines=14, max_lines=30, elem_id="article",
                                   placeholder="Paste the article here (plain text or HTML)…")
-                file = gr.File(label="…or upload .txt, .html or .docx", file_types=UPLOAD_TYPES,
+                file = gr.File(label=f"…or upload {describe()}", file_types=UPLOAD_TYPES,
                                type="filepath", height=120, elem_id="upload")
+                upload_note = gr.HTML(visible=False, elem_id="upload-note")
                 with gr.Row():
                     source_lang = gr.Dropdown(languages, value="auto", label="Source language",
                                               allow_custom_value=True, elem_id="source-lang")
@@ -220,6 +331,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 tier_box = gr.CheckboxGroup([(_tier_label(t), t.name) for t in all_tiers.values()],
                                             value=[t.name for t in tiers], label="Briefs", elem_id="tiers")
                 run = gr.Button("Run", variant="primary", elem_id="run")
+                status = gr.Markdown("", elem_id="status", min_height=40)  # progress shows here, by Run
                 if seed:
                     gr.Examples([[seed]], inputs=[text], label="Example (one click fills the box)",
                                 example_labels=[SEED_LABEL],
@@ -228,7 +340,8 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 banner = gr.HTML(visible=False, elem_id="warnings")
                 detected = gr.Markdown("Results appear here.", elem_id="detected")
                 brief_boxes = [
-                    gr.Textbox(label=_tier_label(t), lines=_lines(t), interactive=False, buttons=["copy"],
+                    gr.Textbox(label=_tier_label(t), lines=_lines(t), max_lines=60, autoscroll=False,
+                               interactive=False, buttons=["copy"],
                                elem_id=f"brief-{t.name}", visible=t.name in {x.name for x in tiers})
                     for t in all_tiers.values()
                 ]
@@ -245,24 +358,56 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         with gr.Accordion("JSON result (what the /brief API returns)", open=False):
             result_json = gr.JSON(label="result", elem_id="result-json")
 
-        file.upload(load_file, inputs=[file], outputs=[text, file], api_visibility="private")
-        run.click(
+        file.upload(load_file, inputs=[file], outputs=[text, file, upload_note], api_visibility="private")
+        result_parts = [banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file, result_json]
+        running = run.click(clear_result, outputs=result_parts, api_visibility="private", queue=False).then(
             brief, inputs=[text, file, source_lang, tier_box, engine], outputs=[result_json],
-            api_name="brief", show_progress_on=[side], concurrency_limit=concurrency, concurrency_id="pipeline",
-        ).success(
+            api_name="brief", show_progress_on=[status, *brief_boxes], concurrency_limit=concurrency,
+            concurrency_id="pipeline",
+        )
+        running.success(
             show, inputs=[result_json, text, file],
             outputs=[banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file, docx_file],
             api_visibility="private", queue=False,
         )
+        running.failure(lambda: "No result: see the message for why.", outputs=[detected],
+                        api_visibility="private", queue=False)
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     return app
+
+
+# Advice written for the command line -> what a staff member on the page can do instead.
+_STAFF_WORDS = [
+    (re.compile(r"\s*\((?:split it, or )?raise --max-chars[^)]*\)"), " (split it into shorter parts)"),
+    (re.compile(r"pass --source-lang"), "choose the source language in the list"),
+    (re.compile(r"on a connected machine run `briefs models pull` \(or pass a local model directory\)"),
+     "ask whoever runs this service to install the model"),
+    (re.compile(r"use `--engine offline`"), "choose the offline engine"),
+    (re.compile(r"`--engine (\w+)`"), r"the \1 engine"),
+    (re.compile(r"\s*\(raise --max-chars to accept it\)"), ""),
+    (re.compile(r"; use --device cpu"), ""),
+]
+
+
+def staff_message(err: Exception) -> str:
+    """One line for the page: the error without command-line advice, HTML-escaped (Gradio renders
+    its messages as HTML, and they may quote what the user typed)."""
+    line = " ".join(str(err).split())
+    for pattern, words in _STAFF_WORDS:
+        line = pattern.sub(words, line)
+    return html.escape(line, quote=False)
+
+
+def _md(value: str) -> str:
+    """A user-supplied value inside Markdown: no HTML, no markup."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", html.escape(str(value), quote=False))
 
 
 # ---- helpers ----------------------------------------------------------------------------------------
 def _article(text: str | None, file: str | None, max_chars: int) -> str:
     """The article: the uploaded file's text when a file is given, else the text box."""
     if file:
-        from .text import read_file
+        from .documents import read_file
 
         return read_file(file, max_chars)  # Gradio has checked the type against UPLOAD_TYPES
     return text or ""

@@ -16,8 +16,8 @@ from service import Pipeline
 from service.errors import BadInput
 from service.summarize import load_tiers
 from service.text import clean, paragraphs, word_count
-from service.wire import split
 from service.web import SEED_LABEL, build_app, launch, parse_auth
+from service.wire import split
 
 TIERS = ["headline", "short", "bullets", "extended"]
 WAIT_MS = 240_000  # upper bound for the page to show a result; a busy 2-core machine is slow
@@ -174,9 +174,11 @@ def test_bad_input_gives_one_clear_message(url, args, kwargs, expected):
 def test_unreadable_uploads_are_refused(url, tmp_path):
     from gradio_client import handle_file
 
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")
-    message = brief_error(url, "", handle_file(str(tmp_path / "scan.pdf")))
-    assert "Invalid file type" in message and ".docx" in message
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not an article")
+    message = brief_error(url, "", handle_file(str(tmp_path / "photo.jpg")))
+    assert "Invalid file type" in message and ".docx" in message and ".pdf" in message
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not an article")
+    assert "not a readable PDF" in brief_error(url, "", handle_file(str(tmp_path / "broken.pdf")))
     (tmp_path / "latin1.txt").write_bytes("Città più bella".encode("latin-1"))
     assert "not valid UTF-8" in brief_error(url, "", handle_file(str(tmp_path / "latin1.txt")))
     (tmp_path / "fake.docx").write_bytes(b"plain text, not a zip")
@@ -280,3 +282,138 @@ def test_browser_end_to_end(url, seed_text, english_text, tmp_path):
         finally:
             browser.close()
     assert outside == []  # the page fetched nothing from outside this machine
+
+
+@pytest.mark.slow
+def test_phone_width_failed_upload_and_escaping(url, seed_text, tmp_path):
+    """At 390 px: every brief box shows its whole text; a broken upload is removed from the page with
+    a note saying why (and pasted text is used next); each run clears the last result; a custom
+    source-language value is shown as text, not HTML."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(url)
+            article = page.locator("#article textarea")
+            expect(page.locator("#status")).to_be_attached()  # progress shows by Run, not only at the bottom
+
+            (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 a zip cut short")
+            page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "broken.docx"))
+            expect(page.locator("#upload-note")).to_contain_text("broken.docx was not used", timeout=WAIT_MS)
+            expect(page.locator("#upload-note")).to_contain_text("not a readable .docx")
+            expect(page.locator("#upload")).not_to_contain_text("broken.docx", timeout=WAIT_MS)
+
+            article.fill(seed_text)
+            page.locator("#engine").get_by_text("offline", exact=True).click()  # real sentences: long lines
+            page.click("#run")
+            for tier in TIERS:
+                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
+            expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
+            assert len(page.locator("#brief-headline textarea").input_value()) > 60  # two lines or more here
+            for width in (390, 1400, 390, 320):  # the phone turned, a window resized: boxes follow
+                page.set_viewport_size({"width": width, "height": 844})
+                page.wait_for_timeout(300)
+                for tier in TIERS:
+                    box = page.locator(f"#brief-{tier} textarea")
+                    height, needed = box.evaluate("t => [t.clientHeight, t.scrollHeight]")
+                    assert needed <= height + 2, f"{tier} at {width} px: {needed} px of text in a {height} px box"
+                assert needed <= height + 2, f"{tier}: {needed} px of text in a {height} px box"
+
+            source = page.locator("#source-lang input")
+            source.fill("<b>xx</b>")
+            source.press("Enter")
+            page.click("#run")
+            expect(page.locator("#brief-headline textarea")).to_have_value("", timeout=WAIT_MS)  # cleared
+            expect(page.get_by_text("unsupported source language '<b>xx</b>'", exact=False).first).to_be_visible(
+                timeout=WAIT_MS)
+            expect(page.locator("#detected")).to_contain_text("No result", timeout=WAIT_MS)
+        finally:
+            browser.close()
+
+
+def test_login_attempts_are_throttled_per_client(web_pipeline, monkeypatch):
+    import time
+
+    import httpx
+
+    from service import web
+
+    monkeypatch.setattr(web, "LOGIN_WINDOW_S", 8.0)
+    app = serve(web_pipeline, auth=("staff", "right"))
+    try:
+        with httpx.Client(base_url=app.local_url) as http:
+            def login(password):
+                return http.post("login", data={"username": "staff", "password": password})
+
+            codes = [login(f"wrong{k}").status_code for k in range(30)]
+            assert codes[:5] == [400] * 5 and set(codes[5:]) == {429}  # 30 guesses: 5 checked, the rest refused
+            refused = login("right")  # even the right password waits
+            assert refused.status_code == 429 and "Too many failed logins" in refused.json()["detail"]
+            wait = int(refused.headers["retry-after"])
+            assert 0 < wait <= 9
+            time.sleep(wait + 0.3)  # the window passes
+            assert login("right").status_code == 200
+            assert login("wrong").status_code == 400  # a good login cleared the count
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("error,expected", [
+    (BadInput("input is too long: over 200,000 characters (split it, or raise --max-chars)"),
+     "input is too long: over 200,000 characters (split it into shorter parts)"),
+    (BadInput("cannot decide the language of the text; pass --source-lang"),
+     "cannot decide the language of the text; choose the source language in the list"),
+    (BadInput("unsupported source language '<img src=x onerror=alert(1)>'"),
+     "unsupported source language '&lt;img src=x onerror=alert(1)&gt;'"),
+])
+def test_page_messages_are_for_staff_and_escaped(error, expected):
+    from service.web import staff_message
+
+    assert staff_message(error) == expected
+
+
+def test_model_advice_on_the_page_names_no_commands():
+    from service.errors import ModelUnavailable
+    from service.web import staff_message
+
+    message = staff_message(ModelUnavailable("Helsinki-NLP/opus-mt-it-en", "not in the local cache"))
+    assert "`" not in message and "--" not in message and "offline engine" in message
+
+
+def test_login_throttle_counts_each_client_apart():
+    import asyncio
+
+    from service.web import LoginThrottle
+
+    async def gradio_login(scope, receive, send):  # every password wrong
+        await send({"type": "http.response.start", "status": 400, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    throttle = LoginThrottle(gradio_login, failures=5, window_s=60)
+
+    def attempt(address, path="/login"):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": path, "client": (address, 5000)}
+        asyncio.run(throttle(scope, None, send))
+        return sent[0]["status"]
+
+    assert [attempt("10.0.0.1") for _ in range(7)] == [400] * 5 + [429] * 2
+    assert attempt("10.0.0.2") == 400  # another client is not held up
+    assert attempt("10.0.0.1", "/gradio_api/queue/join") == 400  # only logins are throttled
+
+
+def test_progress_shows_by_run_and_over_the_briefs(web_pipeline):
+    app = build_app(web_pipeline)
+    config = app.get_config_file()
+    ids = {c.get("props", {}).get("elem_id"): c["id"] for c in config["components"]}
+    (dep,) = [d for d in config["dependencies"] if d.get("api_name") == "brief"]
+    shown = set(dep["show_progress_on"])
+    assert ids["status"] in shown and {ids[f"brief-{t}"] for t in TIERS} <= shown
+    assert ids["translation"] not in shown

@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from ..argtypes import integer, real
+from ..documents import describe
 from ..errors import BadInput
 from ..options import config_from_args
 from .job import DEFAULT_BATCH, JobOptions, JobSpec, run_job
@@ -16,10 +18,14 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser(
         "batch", parents=[common], help="translate (and brief) a JSONL, CSV or directory of documents",
         description="Translate and brief every item of INPUT into OUTPUT (JSONL, one line per item). "
-        "Rerunning the same command resumes: ids already in OUTPUT are skipped. Exit 0 all ok, "
-        "4 some items failed (errors are in OUTPUT), 2 INPUT unusable.",
+        "Rerunning the same command resumes: ids already in OUTPUT are skipped.",
+        epilog="exit codes:\n  0  every item ok\n  4  some items failed (their errors are in OUTPUT)\n"
+               "  2  INPUT unusable, or a bad flag\n  3  a needed model or engine (or the Ray cluster) is unavailable\n"
+               "  1  anything else",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("input", metavar="INPUT", help="JSONL or CSV file (fields id, text), or a directory of .txt/.md/.html")
+    p.add_argument("input", metavar="INPUT",
+                   help=f"JSONL or CSV file (fields id, text), or a directory of documents ({describe()})")
     p.add_argument("output", metavar="OUTPUT", help="JSONL results; appended to, and resumed from, when it exists")
     p.add_argument("--format", choices=("auto", "jsonl", "csv", "dir"), default="auto", help="input format (default: from the name)")
     p.add_argument("--id-field", default="id", help="id field or column (default id)")
@@ -27,7 +33,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--no-briefs", action="store_true", help="translation only")
     p.add_argument("--tiers", help="comma-separated tiers (default: all in prompts/tiers)")
     p.add_argument("--source-lang", help="skip detection: the ISO code of every item's language")
-    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH,
+    p.add_argument("--batch-size", type=integer(1, 100_000), default=DEFAULT_BATCH,
                    help=f"documents per pipeline call and per write (default {DEFAULT_BATCH}); a kill loses at most one batch")
     p.add_argument("--memory", metavar="PATH", help="translation memory (default: OUTPUT.tm.sqlite)")
     p.add_argument("--no-memory", action="store_true", help="no translation memory")
@@ -36,8 +42,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("ray")
     g.add_argument("--runner", choices=("local", "ray"), default="local", help="local (default) or ray (Ray Data)")
     g.add_argument("--ray-address", help="an existing Ray cluster (e.g. auto, or ray://head:10001); default: start a local Ray")
-    g.add_argument("--concurrency", type=int, default=2, help="Ray actors, each with its own pipeline (default 2)")
-    g.add_argument("--cpus-per-worker", type=float, default=1.0, help="CPUs Ray reserves per actor (default 1)")
+    g.add_argument("--concurrency", type=integer(1, 4096), default=2, help="Ray actors, each with its own pipeline (default 2)")
+    g.add_argument("--cpus-per-worker", type=real(most=1024, above=0), default=1.0, help="CPUs Ray reserves per actor (default 1)")
     p.set_defaults(func=main)
 
 

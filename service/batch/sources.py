@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..documents import SUFFIXES
 from ..errors import BadInput
 from ..jsonl import LineError, count_lines, parse_line, raw_lines
 
-DOC_SUFFIXES = (".txt", ".md", ".html", ".htm")
+DOC_SUFFIXES = SUFFIXES  # service.documents: the one table of formats
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
@@ -272,7 +273,7 @@ class DirSource(Source):
             yield self._read(index, rel)
 
     def _read(self, index: int, rel: str) -> Item:
-        from ..text import read_file
+        from ..documents import read_file
 
         item = Item(index, rel, None)
         try:

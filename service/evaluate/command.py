@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from ..argtypes import integer
 from ..errors import BadInput
 from ..options import config_from_args
 from ..progress import progress_bar
@@ -37,7 +38,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     def shared(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print the JSON report instead of the Markdown table")
-        p.add_argument("--limit", type=int, help="only the first N items")
+        p.add_argument("--limit", type=integer(1, 10_000_000), help="only the first N items")
         p.add_argument("--out", type=Path, help="report folder (default eval/reports/KIND-DATA-TIMESTAMP)")
         p.set_defaults(func=main)
 
