@@ -511,7 +511,8 @@ def _route_class(api: Api):
                 try:
                     if endpoint not in OPEN_PATHS:
                         request.state.who = api.authorize(request)
-                        api.quotas.request(request.state.who)
+                        if request.method != "GET":  # reads (job status polls, results) cost nothing
+                            api.quotas.request(request.state.who)
                         size = request.headers.get("content-length", "")
                         if size.isdigit() and int(size) > api.jobs_limit + 65536:
                             raise ApiError(413, "too_large", f"request body is over {api.jobs_limit:,} bytes")
