@@ -1,0 +1,94 @@
+"""Several articles' tier passes decoded together give each article the single-article text,
+token for token (fp32 tiny models), whatever the mix of lengths, end tokens and hooks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from service import Pipeline
+from service.config import Config
+from service.summarize import load_tiers
+from service.summarize.seq2seq import Seq2SeqSummarizer
+from service.synthetic import build_bart
+
+
+@pytest.fixture(scope="module")
+def stopping_bart(tmp_path_factory, corpus):
+    """A tiny BART whose end token wins at some steps and not at others, so rows end apart."""
+    return build_bart(tmp_path_factory.mktemp("models") / "bart-stops", corpus, bpe_vocab=1000, eos_bias=0.3)
+
+
+@pytest.fixture(scope="module")
+def articles(english_text, seed_text):
+    words = english_text.split()
+    return [english_text, seed_text[:1500], " ".join(words[:40]), seed_text[1500:2600], " ".join(words[60:200]),
+            "Rome, Tuesday. The council met and voted."]
+
+
+@pytest.mark.parametrize("rows", [2, 8])
+@pytest.mark.parametrize("lookup", [0, 6])
+@pytest.mark.parametrize("which", ["tiny_bart", "stopping_bart"])
+def test_batched_tiers_equal_one_article_at_a_time(request, which, lookup, rows, articles):
+    summarizer = Seq2SeqSummarizer(str(request.getfixturevalue(which)), num_beams=1, lookup=lookup)
+    summarizer.batch_rows = rows
+    tiers = load_tiers(Config().prompts_dir)
+    single = [summarizer.summarize(text, tiers) for text in articles]
+    seen = []
+    assert summarizer.summarize_many(articles, tiers, lambda done, total: seen.append((done, total))) == single
+    assert seen[-1] == (len(articles), len(articles))
+    assert len({t for per_article in single for t in per_article}) > len(tiers)  # articles and tiers differ
+    one = load_tiers(Config().prompts_dir, ["short"])
+    assert summarizer.summarize_many(articles, one) == [summarizer.summarize(t, one) for t in articles]
+
+
+def test_rows_stop_at_their_own_end_token(stopping_bart, articles):
+    """A row that writes its end token leaves the batch; the others go on to their own end (here
+    the end token comes after a number of tokens that depends on the article's length)."""
+    summarizer = Seq2SeqSummarizer(str(stopping_bart), num_beams=1)
+    eos = summarizer.model.generation_config.eos_token_id
+    summarizer.fixed_tokens = lambda source, n: (source[1:] * 9)[:len(source) % 17 + 3] + [eos] * n
+    # tiers with no minimum, so a row may end as soon as it writes its end token
+    tiers = [replace(t, shape="paragraph", min_words=0) for t in load_tiers(Config().prompts_dir, ["short", "extended"])]
+    got = summarizer.summarize_many(articles, tiers)
+    p = summarizer.last_pass
+    ends = sorted(len(summarizer.tokenizer(a)["input_ids"]) % 17 + 4 for a in articles)  # tokens with the end token
+    assert len(set(ends)) > 2 and p["rows"] == len(articles)
+    assert p["tokens"] == sum(ends) and p["decoder_calls"] == ends[-1]
+    assert got == [summarizer.summarize(t, tiers) for t in articles]
+
+
+def test_fixed_hooks_apply_per_row(tiny_bart, articles):
+    """The bench's hooks (fixed lengths, copied tokens) give the same texts batched as alone."""
+    from service.bench import copying_tokens
+
+    summarizer = Seq2SeqSummarizer(str(tiny_bart), num_beams=1, lookup=6)
+    summarizer.fixed_lengths = lambda tier: 10 if tier.name == "headline" else 24
+    summarizer.fixed_tokens = copying_tokens
+    tiers = load_tiers(Config().prompts_dir, ["headline", "short"])
+    single = [summarizer.summarize(text, tiers) for text in articles]
+    assert summarizer.summarize_many(articles, tiers) == single
+    assert summarizer.last_pass == {"tokens": len(articles) * 23, "decoder_calls": 23, "rows": len(articles)}
+
+
+def test_pipeline_run_many_gives_run_s_results(tiny_config, seed_text, english_text):
+    pipe = Pipeline(replace(tiny_config, summary_beams=1))
+    texts = [seed_text[:1200], seed_text[1200:2600], "", english_text[:900]]
+    batched = pipe.run_many(texts)
+    for text, got in zip(texts, batched):
+        try:
+            alone = pipe.run(text)
+        except Exception as err:  # the empty article fails alone and in the batch alike
+            assert type(got) is type(err) and str(got) == str(err)
+            continue
+        assert [b.text for b in got.briefs] == [b.text for b in alone.briefs]
+        assert got.translation.text == alone.translation.text
+        assert got.timings_ms["summarize"] >= 0
+
+
+def test_extractive_engine_loops(tiny_config, seed_text):
+    pipe = Pipeline(replace(tiny_config, engine="offline"))
+    texts = [seed_text[:1500], seed_text[1500:3000]]
+    got = pipe.run_many(texts, source_lang="it")
+    assert [[b.text for b in r.briefs] for r in got] == [[b.text for b in pipe.run(t, source_lang="it").briefs] for t in texts]
