@@ -9,6 +9,7 @@ import pytest
 
 from service import Pipeline
 from service.config import Config
+from service.errors import BadInput
 from service.summarize import load_tiers
 from service.summarize.seq2seq import Seq2SeqSummarizer
 from service.synthetic import build_bart
@@ -72,19 +73,22 @@ def test_fixed_hooks_apply_per_row(tiny_bart, articles):
     assert summarizer.last_pass == {"tokens": len(articles) * 23, "decoder_calls": 23, "rows": len(articles)}
 
 
-def test_pipeline_run_many_gives_run_s_results(tiny_config, seed_text, english_text):
+def test_pipeline_run_many_briefs_each_translation_as_brief_does(tiny_config, seed_text, english_text):
+    """run_many's summarize step (several documents decoded together) gives each document the
+    briefs `brief` gives its translation alone; a failed document keeps its error in its place."""
     pipe = Pipeline(replace(tiny_config, summary_beams=1))
     texts = [seed_text[:1200], seed_text[1200:2600], "", english_text[:900]]
-    batched = pipe.run_many(texts)
-    for text, got in zip(texts, batched):
-        try:
-            alone = pipe.run(text)
-        except Exception as err:  # the empty article fails alone and in the batch alike
-            assert type(got) is type(err) and str(got) == str(err)
-            continue
-        assert [b.text for b in got.briefs] == [b.text for b in alone.briefs]
-        assert got.translation.text == alone.translation.text
-        assert got.timings_ms["summarize"] >= 0
+    stages = []
+    batched = pipe.run_many(texts, progress=lambda stage, done, total: stages.append((stage, done, total)))
+    assert isinstance(batched[2], BadInput)
+    for got in batched[:2] + batched[3:]:
+        alone, _ = pipe.brief(got.translation.text)
+        assert [b.text for b in got.briefs] == [b.text for b in alone]
+        assert all(b.text for b in got.briefs) and got.timings_ms["summarize"] >= 0
+    assert ("summarize", 3, 3) in stages  # counted in documents when several go together
+    single = []
+    pipe.run(texts[0], progress=lambda stage, done, total: single.append((stage, done, total)))
+    assert [s for s in single if s[0] == "summarize"][-1] == ("summarize", 4, 4)  # one document: its tiers
 
 
 def test_extractive_engine_loops(tiny_config, seed_text):
