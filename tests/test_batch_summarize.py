@@ -96,3 +96,38 @@ def test_extractive_engine_loops(tiny_config, seed_text):
     texts = [seed_text[:1500], seed_text[1500:3000]]
     got = pipe.run_many(texts, source_lang="it")
     assert [[b.text for b in r.briefs] for r in got] == [[b.text for b in pipe.run(t, source_lang="it").briefs] for t in texts]
+
+
+def test_batcher_runs_requests_that_arrive_together_as_one_batch(tiny_config, seed_text, english_text):
+    """Concurrent callers get what Pipeline.run gives each of them; those that arrive together
+    share one run_many; a bad request gets its own error and does not fail the others."""
+    import threading
+
+    from service.batcher import Batcher
+
+    pipe = Pipeline(replace(tiny_config, summary_beams=1))
+    texts = [seed_text[:900], seed_text[900:2000], english_text[:700], "   "]
+    batcher = Batcher(pipe, max_batch=8, gather_s=0.5)
+    got: dict[int, object] = {}
+
+    def ask(k):
+        try:
+            got[k] = batcher.run(texts[k], tiers=["headline", "short"])
+        except BadInput as err:
+            got[k] = err
+
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert batcher.batches == [len(texts)]
+    assert isinstance(got[3], BadInput)
+    expected = pipe.run_many(texts, tiers=["headline", "short"])
+    for k in range(3):
+        assert got[k].to_dict()["briefs"] == expected[k].to_dict()["briefs"]
+        assert got[k].translation.text == expected[k].translation.text
+    assert [b.text for b in got[2].briefs] == [b.text for b in pipe.run(texts[2], tiers=["headline", "short"]).briefs]
+    # one at a time when requests come one after another; a request never waits for a later batch
+    alone = batcher.run(texts[0], tiers=["headline"])
+    assert batcher.batches[-1] == 1 and alone.briefs[0].text == pipe.run(texts[0], tiers=["headline"]).briefs[0].text
