@@ -33,7 +33,9 @@ class Batcher:
         self.pipeline = pipeline
         self.max_batch = max(1, max_batch)
         self.gather_s = gather_s
-        self.batches: list[int] = []  # sizes of the batches run so far (the bench and tests read it)
+        self.batches: list[int] = []  # sizes of the batches run so far (the bench and tests read them)
+        self.seconds: list[float] = []  # and how long each took
+        self._closed = False
         self._waiting: deque[_Request] = deque()
         self._cv = threading.Condition()
         self._thread = threading.Thread(target=self._work, name="briefs-batcher", daemon=True)
@@ -51,21 +53,32 @@ class Batcher:
             raise result
         return result
 
+    def close(self) -> None:
+        """Stop the worker once the requests already waiting are done."""
+        with self._cv:
+            self._closed = True
+            self._cv.notify()
+        self._thread.join()
+
     def _work(self) -> None:
         while True:
             with self._cv:
-                while not self._waiting:
+                while not self._waiting and not self._closed:
                     self._cv.wait()
+                if not self._waiting:
+                    return
                 deadline = time.monotonic() + self.gather_s
                 while len(self._waiting) < self.max_batch and (left := deadline - time.monotonic()) > 0:
                     self._cv.wait(left)
                 batch = [self._waiting.popleft() for _ in range(min(self.max_batch, len(self._waiting)))]
             self.batches.append(len(batch))
+            t0 = time.perf_counter()
             groups: dict[tuple, list[_Request]] = {}
             for r in batch:
                 groups.setdefault(r.key, []).append(r)
             for (source_lang, tiers, engine), group in groups.items():
                 self._run_group(group, source_lang, list(tiers) if tiers is not None else None, engine)
+            self.seconds.append(time.perf_counter() - t0)  # complete once close() returns
 
     def _run_group(self, group: list[_Request], source_lang, tiers, engine) -> None:
         def progress(stage: str, done: int, total: int) -> None:  # every request of the batch sees it

@@ -34,6 +34,7 @@ AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SEED_LABEL = "Italian news: critical-minerals conference in Washington (askanews)"
 UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
+DEFAULT_MAX_BATCH = 16  # requests run together at most (service/batcher.py; README "Speed")
 _log = logging.getLogger("briefs.web")
 
 
@@ -53,8 +54,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                    help=f"require this staff login (or set {AUTH_ENV}=user:password)")
     p.add_argument("--no-preload", dest="preload", action="store_false",
                    help="load models on the first request instead of at start-up")
-    p.add_argument("--max-batch", type=int, default=16, metavar="N",
-                   help="requests that arrive together run as one batch, at most N (default 16; 1: one at a time)")
+    p.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH, metavar="N",
+                   help=f"requests that arrive together run as one batch, at most N (default {DEFAULT_MAX_BATCH}; 1: one at a time)")
     api.add_arguments(p)
     p.set_defaults(func=main)
 
