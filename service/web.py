@@ -151,9 +151,10 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
     if max_batch > 1:
         from .batcher import Batcher
 
-        run_one, concurrency = Batcher(pipeline, max_batch=max_batch).run, 2 * max_batch
+        batcher = Batcher(pipeline, max_batch=max_batch)
+        run_one, concurrency = batcher.run, 2 * max_batch
     else:
-        run_one = pipeline.run
+        batcher, run_one = None, pipeline.run
 
     def brief(text: str, file: str | None = None, source_lang: str = "auto", tier_names: list[str] | None = None,
               engine: str | None = None, progress=gr.Progress()) -> dict:
@@ -269,6 +270,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
             api_visibility="private", queue=False,
         )
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
+    app.batcher = batcher  # None when requests run one at a time
     return app
 
 

@@ -131,3 +131,33 @@ def test_batcher_runs_requests_that_arrive_together_as_one_batch(tiny_config, se
     # one at a time when requests come one after another; a request never waits for a later batch
     alone = batcher.run(texts[0], tiers=["headline"])
     assert batcher.batches[-1] == 1 and alone.briefs[0].text == pipe.run(texts[0], tiers=["headline"]).briefs[0].text
+
+
+def test_web_page_batches_concurrent_requests(tiny_config, english_text):
+    """Through the page's /brief API: requests sent together come back each with its own result
+    (the one Pipeline.run gives it), in fewer batches than requests."""
+    import socket
+
+    from gradio_client import Client
+
+    from service.web import build_app, launch
+
+    pipe = Pipeline(replace(tiny_config, summary_beams=1))
+    app = build_app(pipe, max_batch=4)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    launch(app, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        third = len(english_text) // 3
+        texts = [english_text[:third], english_text[third:2 * third], english_text[2 * third:]]
+        api = Client(app.local_url, verbose=False, analytics_enabled=False, download_files=False)
+        jobs = [api.submit(t, None, "en", ["headline", "short"], api_name="/brief") for t in texts]
+        results = [job.result(timeout=300) for job in jobs]
+        assert sum(app.batcher.batches) == 3 and len(app.batcher.batches) < 3
+    finally:
+        app.close()
+    for text, result in zip(texts, results):
+        alone = pipe.run(text, source_lang="en", tiers=["headline", "short"])
+        assert [b["text"] for b in result["briefs"]] == [b.text for b in alone.briefs]
+        assert result["translation"]["text"] == alone.translation.text
