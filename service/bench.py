@@ -32,6 +32,15 @@ Paths, in one process, on the seed article's sentences:
 Reported per path: source and output tokens/s and sentences/s of the translate stage, the seed
 article end to end (detect + translate + four tiers), peak RSS, CPU seconds; the speed-up of the
 service over the baseline; and, in the full run, RSS across consecutive articles (growth check).
+
+Many articles (`run_batch`, on the service's models and hooks, after the above; `--only-batch`
+runs it alone): `--batch-articles` seed-size articles (the seed's sentences, words shuffled, a
+different draw per article) through `Pipeline.run` one at a time and through one
+`Pipeline.run_many` (articles per minute, `batch_speedup`, and whether the briefs and
+translations came out the same); and `--concurrent` requests for different articles arriving at
+once at the web page's `Batcher`, with batches of one (today's queue) and of the page's default
+size (median and max latency, `concurrent_median_speedup`, and the allowed max: twice a request
+alone plus the longest batch).
 """
 
 from __future__ import annotations
