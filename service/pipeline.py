@@ -200,7 +200,6 @@ class Pipeline:
         if not tiers or not englishes:
             return [([], []) for _ in englishes]
         summarizer, warnings = self.summarizer(engine)
-        english = wire.split(english).body or english  # English input too: no dateline reaches a brief
         step = (lambda done, total: progress("summarize", done, total)) if progress else None
         englishes = [wire.split(e).body or e for e in englishes]  # English input too: no dateline reaches a brief
         many = getattr(summarizer, "summarize_many", None)

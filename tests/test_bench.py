@@ -26,6 +26,7 @@ def batch_report(cli, briefs_cache):
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_batch_and_concurrency_figures(batch_report):
     r = batch_report
     assert r["paths"] == {} and "rss_growth" not in r  # --only-batch: the new figures alone
@@ -45,8 +46,6 @@ def test_batch_and_concurrency_figures(batch_report):
 def test_bench_count_flags_are_checked(cli):
     code, out, err = cli("bench", "--small", "--batch-articles", "-1")
     assert code == 2 and "--batch-articles" in err and err.strip().count("\n") == 0
-
-
 
 
 @pytest.mark.slow
