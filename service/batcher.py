@@ -19,7 +19,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 
-
 @dataclass
 class _Request:
     text: str

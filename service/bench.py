@@ -736,7 +736,7 @@ def table(report: dict) -> str:
         if base:
             cells.append(f"{ratio:.1f}x" if ratio else "")
         lines.append("| " + " | ".join(cells) + " |")
-    s, i, m = report["settings"], report["input"], report["machine"]
+    s, i = report["settings"], report["input"]
     out = ["\n".join(lines), ""]
     out.append(f"input: {i['file']}, {i['words']} words, {i['sentences']} sentences, {svc['source_tokens']} source "
                f"tokens -> {svc['output_tokens']} output tokens (fixed); summaries read {svc['summary_input_tokens']} tokens")
