@@ -32,6 +32,15 @@ Paths, in one process, on the seed article's sentences:
 Reported per path: source and output tokens/s and sentences/s of the translate stage, the seed
 article end to end (detect + translate + four tiers), peak RSS, CPU seconds; the speed-up of the
 service over the baseline; and, in the full run, RSS across consecutive articles (growth check).
+
+Many articles (`run_batch`, on the service's models and hooks, after the above; `--only-batch`
+runs it alone): `--batch-articles` seed-size articles (the seed's sentences, words shuffled, a
+different draw per article) through `Pipeline.run` one at a time and through one
+`Pipeline.run_many` (articles per minute, `batch_speedup`, and whether the briefs and
+translations came out the same); and `--concurrent` requests for different articles arriving at
+once at the web page's `Batcher`, with batches of one (today's queue) and of the page's default
+size (median and max latency, `concurrent_median_speedup`, and the allowed max: twice a request
+alone plus the longest batch).
 """
 
 from __future__ import annotations
@@ -59,7 +68,8 @@ from .evaluate.data import DATA_DIR, SUMMEVAL, load_summaries
 EVAL_MT = DATA_DIR / "mt"
 ENGLISH = REPO_ROOT / "tests" / "data" / "english.txt"
 TOKENS_PER_WORD = 1.15  # MT output tokens per source word (see the module docstring)
-GOALS = {"mt_output_tokens_per_s": 300, "end_to_end_s": 5.0, "rss_growth_mb": 50}
+GOALS = {"mt_output_tokens_per_s": 300, "end_to_end_s": 5.0, "rss_growth_mb": 50, "batch_speedup": 3.0,
+         "concurrent_median_speedup": 2.0}
 
 
 def register(subparsers, common) -> None:
@@ -76,6 +86,12 @@ def register(subparsers, common) -> None:
     p.add_argument("--repeat", type=integer(1, 1000), help="end-to-end runs of the service path, median reported (default 3; 1 with --small)")
     p.add_argument("--articles", type=integer(0, 100_000), help="consecutive articles for the RSS growth check (default 100; 3 with --small; 0 skips)")
     p.add_argument("--no-baseline", action="store_true", help="time only the service's path")
+    p.add_argument("--batch-articles", type=int, metavar="N",
+                   help="seed-size articles for the batch throughput figure, one at a time vs batched (default 32; 4 with --small; 0 skips)")
+    p.add_argument("--concurrent", type=int, metavar="N",
+                   help="concurrent web-style requests, queued vs batched (default 20; 3 with --small; 0 skips)")
+    p.add_argument("--only-batch", action="store_true",
+                   help="only the batch and concurrency figures (skips the single-article runs, the baseline and the RSS check)")
     p.set_defaults(func=main)
 
 
@@ -83,8 +99,14 @@ def main(args: argparse.Namespace) -> int:
     from .options import config_from_args
 
     config = config_from_args(args)
+    for flag in ("batch_articles", "concurrent"):
+        if (getattr(args, flag) or 0) < 0:
+            from .errors import BadInput
+
+            raise BadInput(f"--{flag.replace('_', '-')} must be 0 or more")
     report = run_bench(config, small=args.small, repeat=args.repeat, articles=args.articles,
-                       with_baseline=not args.no_baseline, log=_stderr)
+                       with_baseline=not args.no_baseline, batch_articles=args.batch_articles,
+                       concurrent=args.concurrent, only_batch=args.only_batch, log=_stderr)
     print(json.dumps(report, indent=2) if args.json else table(report))
     return 0
 
@@ -410,7 +432,8 @@ def _rates(r: dict, sentences: int) -> dict:
 
 
 def run_bench(config, *, small: bool = False, repeat: int | None = None, articles: int | None = None,
-              with_baseline: bool = True, log=lambda line: None) -> dict:
+              with_baseline: bool = True, batch_articles: int | None = None, concurrent: int | None = None,
+              only_batch: bool = False, log=lambda line: None) -> dict:
     """The report `briefs bench` prints (see the module docstring)."""
     from .models import set_threads
     from .pipeline import Pipeline
@@ -427,6 +450,10 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
             raise EngineUnavailable("--device cuda was asked for but torch sees no GPU")
     repeat = repeat or (1 if small else 3)
     articles = (3 if small else 100) if articles is None else articles
+    batch_articles = (4 if small else 32) if batch_articles is None else batch_articles
+    concurrent = (3 if small else 20) if concurrent is None else concurrent
+    if only_batch:
+        articles, with_baseline = 0, False
     started = time.time()
     load_start = os.getloadavg()
     mt_dir, sum_dir = build_models(config.cache_dir, small, log)
@@ -449,6 +476,7 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
             "mt_tokens_per_source_word": TOKENS_PER_WORD, "tier_tokens": {t.name: tier_len(t) for t in tiers},
             "tier_tokens_shortest": {t.name: tier_shortest(t) for t in tiers},
             "models": specs(small), "repeat": repeat, "articles": articles,
+            "batch_articles": batch_articles, "concurrent": concurrent, "only_batch": only_batch,
         },
         "input": {"file": str(SEED.relative_to(REPO_ROOT)), "words": len(text.split()),
                   "paragraphs": len(paras), "sentences": len(sentences),
@@ -470,65 +498,170 @@ def run_bench(config, *, small: bool = False, repeat: int | None = None, article
         summarizer.fixed_tokens = copying_tokens if copy_segments() else None
         pipe.run(paras[0], engine="neural", source_lang="it")  # warm-up
         first_use = time.perf_counter() - t0
-        runs = []
-        for k in range(repeat):
-            log(f"service path: run {k + 1}/{repeat}")
-            runs.append(run_service(pipe, text, sentences))
-        # the other bound: every tier at the shortest length it allows (a CNN-trained BART stops
-        # about as soon as it may; the longest lengths above are the worst case)
-        log("service path: tiers at their shortest lengths")
-        with _hooked(summarizer, fixed_lengths=tier_shortest):
-            shortest = run_service(pipe, text, sentences)
-        # the worst case for the drafts: summaries that copy nothing from the article
-        log("service path: summaries that copy nothing")
-        with _hooked(summarizer, fixed_tokens=None):
-            no_copy = run_service(pipe, text, sentences)
-    mid = sorted(runs, key=lambda r: r["end_to_end_s"])[len(runs) // 2]
-    svc = dict(mid, **_rates(mid, len(sentences)))
-    svc.update(backends={"mt": getattr(translator, "backend", translator.name),
-                         "summarizer": getattr(summarizer, "backend", summarizer.name)},
-               engines={"mt": translator.name, "summarizer": summarizer.name},
-               first_use_s=first_use, end_to_end_runs_s=[r["end_to_end_s"] for r in runs],
-               end_to_end_shortest_tiers_s=shortest["end_to_end_s"], summarize_shortest_tiers_s=shortest["summarize_s"],
-               end_to_end_no_copy_s=no_copy["end_to_end_s"], summarize_no_copy_s=no_copy["summarize_s"],
-               rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device))
-    if "summary_pass" in svc:
-        p = svc["summary_pass"]
-        real = draft_yield_on_real_summaries(summarizer.tokenizer, config.summary_lookup)
-        p.update(tokens_per_call=p["tokens"] / max(p["decoder_calls"], 1), tokens_per_call_real_summaries=real)
-    report["paths"]["service"] = svc
+        if not only_batch:
+            runs = []
+            for k in range(repeat):
+                log(f"service path: run {k + 1}/{repeat}")
+                runs.append(run_service(pipe, text, sentences))
+            # the other bound: every tier at the shortest length it allows (a CNN-trained BART stops
+            # about as soon as it may; the longest lengths above are the worst case)
+            log("service path: tiers at their shortest lengths")
+            with _hooked(summarizer, fixed_lengths=tier_shortest):
+                shortest = run_service(pipe, text, sentences)
+            # the worst case for the drafts: summaries that copy nothing from the article
+            log("service path: summaries that copy nothing")
+            with _hooked(summarizer, fixed_tokens=None):
+                no_copy = run_service(pipe, text, sentences)
+    report["goals"] = {}
+    if not only_batch:
+        mid = sorted(runs, key=lambda r: r["end_to_end_s"])[len(runs) // 2]
+        svc = dict(mid, **_rates(mid, len(sentences)))
+        svc.update(backends={"mt": getattr(translator, "backend", translator.name),
+                             "summarizer": getattr(summarizer, "backend", summarizer.name)},
+                   engines={"mt": translator.name, "summarizer": summarizer.name},
+                   first_use_s=first_use, end_to_end_runs_s=[r["end_to_end_s"] for r in runs],
+                   end_to_end_shortest_tiers_s=shortest["end_to_end_s"], summarize_shortest_tiers_s=shortest["summarize_s"],
+                   end_to_end_no_copy_s=no_copy["end_to_end_s"], summarize_no_copy_s=no_copy["summarize_s"],
+                   rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device))
+        if "summary_pass" in svc:
+            p = svc["summary_pass"]
+            real = draft_yield_on_real_summaries(summarizer.tokenizer, config.summary_lookup)
+            p.update(tokens_per_call=p["tokens"] / max(p["decoder_calls"], 1), tokens_per_call_real_summaries=real)
+        report["paths"]["service"] = svc
 
-    if articles:
-        report["rss_growth"] = _growth(pipe, summarizer, sentences, articles, log)
+        if articles:
+            report["rss_growth"] = _growth(pipe, summarizer, sentences, articles, log)
 
-    if with_baseline:
-        log("baseline: transformers, one sentence at a time, fp32, beam 4 (slow)")
-        rss0 = rss_mb()
-        _reset_gpu_peak(config.device)
-        with _PeakRSS() as peak:
-            base = run_baseline(mt_dir, sum_dir, sentences, tiers, config)
-        base.update(_rates(base, len(sentences)), rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device),
-                    backends={"mt": "transformers-fp32, one sentence at a time",
-                              "summarizer": "transformers-fp32, beam 4, one pass per tier"})
-        report["paths"]["baseline"] = base
-        report["speedup"] = {
-            "mt_output_tokens_per_s": svc["output_tokens_per_s"] / base["output_tokens_per_s"],
-            "translate": base["translate_s"] / svc["translate_s"],
-            "summarize": base["summarize_s"] / max(svc["summarize_s"], 1e-9),
-            "end_to_end": base["end_to_end_s"] / svc["end_to_end_s"],
-        }
-    report["goals"] = {
-        f"mt_output_tokens_per_s >= {GOALS['mt_output_tokens_per_s']}":
-            svc["output_tokens_per_s"] >= GOALS["mt_output_tokens_per_s"],
-        f"end_to_end_s <= {GOALS['end_to_end_s']}": svc["end_to_end_s"] <= GOALS["end_to_end_s"],
-    }
-    if "rss_growth" in report:
-        report["goals"][f"rss_growth_mb <= {GOALS['rss_growth_mb']}"] = \
-            report["rss_growth"]["growth_mb"] <= GOALS["rss_growth_mb"]
+        if with_baseline:
+            log("baseline: transformers, one sentence at a time, fp32, beam 4 (slow)")
+            rss0 = rss_mb()
+            _reset_gpu_peak(config.device)
+            with _PeakRSS() as peak:
+                base = run_baseline(mt_dir, sum_dir, sentences, tiers, config)
+            base.update(_rates(base, len(sentences)), rss_before_mb=rss0, peak_rss_mb=peak.peak, **_gpu_peak(config.device),
+                        backends={"mt": "transformers-fp32, one sentence at a time",
+                                  "summarizer": "transformers-fp32, beam 4, one pass per tier"})
+            report["paths"]["baseline"] = base
+            report["speedup"] = {
+                "mt_output_tokens_per_s": svc["output_tokens_per_s"] / base["output_tokens_per_s"],
+                "translate": base["translate_s"] / svc["translate_s"],
+                "summarize": base["summarize_s"] / max(svc["summarize_s"], 1e-9),
+                "end_to_end": base["end_to_end_s"] / svc["end_to_end_s"],
+            }
+        report["goals"].update({
+            f"mt_output_tokens_per_s >= {GOALS['mt_output_tokens_per_s']}":
+                svc["output_tokens_per_s"] >= GOALS["mt_output_tokens_per_s"],
+            f"end_to_end_s <= {GOALS['end_to_end_s']}": svc["end_to_end_s"] <= GOALS["end_to_end_s"],
+        })
+        if "rss_growth" in report:
+            report["goals"][f"rss_growth_mb <= {GOALS['rss_growth_mb']}"] = \
+                report["rss_growth"]["growth_mb"] <= GOALS["rss_growth_mb"]
+
+    if batch_articles or concurrent:
+        report.update(run_batch(pipe, paras, batch_articles, concurrent, log))
+        if "batch_speedup" in report:
+            report["goals"][f"batch_speedup >= {GOALS['batch_speedup']}"] = report["batch_speedup"] >= GOALS["batch_speedup"]
+        if "concurrent_median_speedup" in report:
+            c = report["concurrent"]
+            report["goals"][f"concurrent_median_speedup >= {GOALS['concurrent_median_speedup']}"] = \
+                report["concurrent_median_speedup"] >= GOALS["concurrent_median_speedup"]
+            report["goals"]["concurrent max <= 2x single + one batch"] = c["batched"]["max_s"] <= c["max_allowed_s"]
     report["machine"]["load_avg_start"] = [round(x, 2) for x in load_start]
     report["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     report["wall_s"] = time.time() - started
     return _rounded(report)
+
+
+def batch_articles_from(paras: list[str], n: int) -> list[str]:
+    """`n` seed-size articles: the seed's paragraphs and sentences with each sentence's words
+    shuffled, a different draw per article (same lengths, so the same fixed output lengths; no
+    sentence repeats, so translating repeated sentences once does not favour the batched path)."""
+    from .text import sentences as split
+
+    rng = random.Random(17)
+    out = []
+    for _ in range(n):
+        doc = []
+        for para in paras:
+            shuffled = []
+            for sentence in split(para):
+                words = sentence.split()
+                rng.shuffle(words)
+                shuffled.append(" ".join(words))
+            doc.append(" ".join(shuffled))
+        out.append("\n\n".join(doc))
+    return out
+
+
+def _brief_texts(result) -> list[str] | None:
+    return [b.text for b in result.briefs] if hasattr(result, "briefs") else None
+
+
+def run_batch(pipe, paras: list[str], n: int, concurrent: int, log) -> dict:
+    """Batch throughput (n articles, `Pipeline.run` one at a time vs one `run_many`) and
+    `concurrent` web-style requests arriving at once (the web page's Batcher with batches of one,
+    i.e. today's queue, vs its default batches), on the same models and hooks, in one process."""
+    from statistics import median
+
+    from .batcher import Batcher
+    from .web import DEFAULT_MAX_BATCH
+
+    docs = batch_articles_from(paras, max(n, concurrent))
+    out: dict = {}
+    single_s = None
+    if n:
+        log(f"batch: {n} articles one at a time")
+        each, alone = [], []
+        t0 = time.perf_counter()
+        for doc in docs[:n]:
+            t1 = time.perf_counter()
+            alone.append(pipe.run(doc, engine="neural"))
+            each.append(time.perf_counter() - t1)
+        one = time.perf_counter() - t0
+        log(f"batch: {n} articles batched (Pipeline.run_many)")
+        rss0 = rss_mb()
+        t0 = time.perf_counter()
+        together = pipe.run_many(docs[:n], engine="neural")
+        batched = time.perf_counter() - t0
+        single_s = median(each)
+        summarizer = _unwrap(pipe.summarizer("neural")[0])
+        out["batch"] = {
+            "articles": n, "one_at_a_time_s": one, "batched_s": batched,
+            "one_at_a_time_articles_per_min": 60 * n / one, "batched_articles_per_min": 60 * n / batched,
+            "single_article_median_s": single_s, "summary_batch_rows": getattr(summarizer, "batch_rows", None),
+            "same_briefs": sum(_brief_texts(a) == _brief_texts(b) for a, b in zip(alone, together)) / n,
+            "same_translation": sum(a.translation.text == b.translation.text for a, b in zip(alone, together)) / n,
+            "rss_before_batched_mb": rss0, "rss_after_batched_mb": rss_mb(),
+        }
+        out["batch_speedup"] = one / batched
+    if concurrent:
+        if single_s is None:
+            t1 = time.perf_counter()
+            pipe.run(docs[0], engine="neural")
+            single_s = time.perf_counter() - t1
+        figures = {}
+        for name, size in (("queued", 1), ("batched", DEFAULT_MAX_BATCH)):
+            log(f"concurrent: {concurrent} requests at once, {name} (batches of at most {size})")
+            batcher = Batcher(pipe, max_batch=size)
+            latencies = [0.0] * concurrent
+
+            def ask(k, batcher=batcher, latencies=latencies):
+                t = time.perf_counter()
+                batcher.run(docs[k], engine="neural")
+                latencies[k] = time.perf_counter() - t
+
+            threads = [threading.Thread(target=ask, args=(k,)) for k in range(concurrent)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            batcher.close()
+            figures[name] = {"median_s": median(latencies), "max_s": max(latencies), "latencies_s": sorted(latencies),
+                             "batches": list(batcher.batches), "batch_s": list(batcher.seconds)}
+        out["concurrent"] = dict(figures, requests=concurrent, single_request_s=single_s,
+                                 max_allowed_s=2 * single_s + max(figures["batched"]["batch_s"]))
+        out["concurrent_median_speedup"] = figures["queued"]["median_s"] / figures["batched"]["median_s"]
+    return out
 
 
 def _growth(pipe, summarizer, sentences: list[str], n: int, log) -> dict:
@@ -583,6 +716,8 @@ def _rounded(x):
 
 # ---- the human table ------------------------------------------------------------------------------
 def table(report: dict) -> str:
+    if "service" not in report["paths"]:  # --only-batch
+        return "\n".join(_batch_lines(report) + [_machine_line(report), _goals_line(report)])
     paths = report["paths"]
     svc, base = paths["service"], paths.get("baseline")
     speed = report.get("speedup", {})
@@ -602,7 +737,7 @@ def table(report: dict) -> str:
         if base:
             cells.append(f"{ratio:.1f}x" if ratio else "")
         lines.append("| " + " | ".join(cells) + " |")
-    s, i, m = report["settings"], report["input"], report["machine"]
+    s, i = report["settings"], report["input"]
     out = ["\n".join(lines), ""]
     out.append(f"input: {i['file']}, {i['words']} words, {i['sentences']} sentences, {svc['source_tokens']} source "
                f"tokens -> {svc['output_tokens']} output tokens (fixed); summaries read {svc['summary_input_tokens']} tokens")
@@ -629,7 +764,35 @@ def table(report: dict) -> str:
         out.append(f"RSS over {g['articles']} consecutive articles: {g['rss_first_mb']:.0f} MiB after the first, "
                    f"{g['rss_settled_mb']:.0f} after a tenth, {g['rss_last_mb']:.0f} after the last "
                    f"(growth {g['growth_mb']:+.0f} MiB)")
-    out.append(f"machine: {m['cpu']}, {m['cores']} cores, torch {m['torch_threads']} threads, device {s['device']}; "
-               f"load average {m['load_avg_start'][0]} at start, {m['load_avg_end'][0]} at end; {report['wall_s']:.0f} s in all")
-    out.append("goals: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in report["goals"].items()))
+    out += _batch_lines(report)
+    out.append(_machine_line(report))
+    out.append(_goals_line(report))
     return "\n".join(out)
+
+
+def _machine_line(report: dict) -> str:
+    s, m = report["settings"], report["machine"]
+    return (f"machine: {m['cpu']}, {m['cores']} cores, torch {m['torch_threads']} threads, device {s['device']}; "
+            f"load average {m['load_avg_start'][0]} at start, {m['load_avg_end'][0]} at end; {report['wall_s']:.0f} s in all")
+
+
+def _goals_line(report: dict) -> str:
+    return "goals: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in report["goals"].items())
+
+
+def _batch_lines(report: dict) -> list[str]:
+    out = []
+    if "batch" in report:
+        b = report["batch"]
+        out.append(f"batch, {b['articles']} seed-size articles (translation + four tiers): one at a time "
+                   f"{b['one_at_a_time_articles_per_min']:.1f} articles/min ({b['one_at_a_time_s']:.1f} s), batched "
+                   f"{b['batched_articles_per_min']:.1f} articles/min ({b['batched_s']:.1f} s): {report['batch_speedup']:.2f}x; "
+                   f"same briefs {b['same_briefs']:.0%}, same translation {b['same_translation']:.0%}")
+    if "concurrent" in report:
+        c = report["concurrent"]
+        q, b = c["queued"], c["batched"]
+        out.append(f"{c['requests']} concurrent requests: queued (one at a time) median {q['median_s']:.1f} s, max "
+                   f"{q['max_s']:.1f} s; batched median {b['median_s']:.1f} s, max {b['max_s']:.1f} s (batches {b['batches']}): "
+                   f"median {report['concurrent_median_speedup']:.2f}x lower; one request alone {c['single_request_s']:.1f} s, "
+                   f"allowed max {c['max_allowed_s']:.1f} s")
+    return out

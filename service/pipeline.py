@@ -158,13 +158,14 @@ class Pipeline:
             if progress:
                 progress("detect", k, len(texts))
         english = self._translate_all([d for d in docs if isinstance(d, _Doc)], progress)
+        briefed = self._brief_all([d for d in docs if isinstance(d, _Doc)], english, tier_list, engine, progress)
         results: list[Result | BriefsError] = []
         for doc in docs:
             if isinstance(doc, BriefsError):
                 results.append(doc)
                 continue
             try:
-                results.append(self._finish(doc, english[id(doc)], tier_list, engine, progress))
+                results.append(self._finish(doc, english[id(doc)], tier_list, engine, progress, briefed.get(id(doc))))
             except BriefsError as err:
                 results.append(err)
         return results
@@ -179,27 +180,49 @@ class Pipeline:
         """The summarize stage alone on English text: one Brief per tier (limits enforced) and the
         warnings the summarizer's choice produced. `run` uses it after translating; evaluation calls it
         directly on English articles."""
+        (done,) = self.brief_many([english], tiers, engine, progress)
+        return done
+
+    def brief_many(
+        self,
+        englishes: list[str],
+        tiers: list[Tier] | list[str] | None = None,
+        engine: str | None = None,
+        progress: Progress | None = None,
+    ) -> list[tuple[list[Brief], list[str]]]:
+        """`brief` of each English text, in order; a summarizer with `summarize_many` (seq2seq)
+        decodes several texts together (same texts as one at a time), others go one by one.
+        Progress counts tiers for one text, texts for several."""
         engine = engine or self.config.engine
         if tiers is None or any(isinstance(t, str) for t in tiers):
             tiers = self.tiers(tiers if tiers is not None else self.config.tiers)  # type: ignore[arg-type]
         tiers = cast("list[Tier]", tiers)  # names were loaded above
-        if not tiers:
-            return [], []
+        if not tiers or not englishes:
+            return [([], []) for _ in englishes]
         summarizer, warnings = self.summarizer(engine)
-        english = wire.split(english).body or english  # English input too: no dateline reaches a brief
         step = (lambda done, total: progress("summarize", done, total)) if progress else None
-        raw = summarizer.summarize(english, tiers, step)
-        briefs = []
-        warnings = list(warnings)
-        for tier, draft in zip(tiers, raw):
-            text = tier.enforce(draft)
-            if tier.shape == "line":
-                text = self._checked_headline(text, english, tier, summarizer, warnings)
-            short = shortfall(tier, text)
-            if short:
-                warnings.append(short)
-            briefs.append(Brief(tier.name, text, word_count(text), summarizer.name))
-        return briefs, warnings
+        englishes = [wire.split(e).body or e for e in englishes]  # English input too: no dateline reaches a brief
+        many = getattr(summarizer, "summarize_many", None)
+        if len(englishes) == 1 or many is None:
+            raws = [summarizer.summarize(e, tiers, step if len(englishes) == 1 else None) for e in englishes]
+            if step and len(englishes) > 1:
+                step(len(englishes), len(englishes))
+        else:
+            raws = many(englishes, tiers, step)
+        out = []
+        for english, raw in zip(englishes, raws):
+            briefs = []
+            more = list(warnings)
+            for tier, draft in zip(tiers, raw):
+                text = tier.enforce(draft)
+                if tier.shape == "line":
+                    text = self._checked_headline(text, english, tier, summarizer, more)
+                short = shortfall(tier, text)
+                if short:
+                    more.append(short)
+                briefs.append(Brief(tier.name, text, word_count(text), summarizer.name))
+            out.append((briefs, more))
+        return out
 
     def _checked_headline(self, text: str, english: str, tier: Tier, summarizer, warnings: list[str]) -> str:
         """A headline that breaks the headline rules (summarize/headline.py) is repaired, or else
@@ -345,15 +368,39 @@ class Pipeline:
             doc.timings["translate"] = round(spent.get(id(doc), 0))
         return out
 
+    def _brief_all(self, docs: list[_Doc], english: dict, tiers: list[Tier], engine: str,
+                   progress: Progress | None) -> dict[int, tuple[list[Brief], list[str]] | BriefsError]:
+        """The summarize step of run_many: every document's briefs (keyed by id(doc)) from one
+        brief_many call, its time shared out by text length as _translate_all does."""
+        if not tiers or not docs:
+            return {}
+        texts = ["\n\n".join(" ".join(t for _, t in para) for para in english[id(d)]) for d in docs]
+        t0 = time.perf_counter()
+        try:
+            done: list = self.brief_many(texts, tiers, engine, progress)
+        except BriefsError as err:
+            done = [err] * len(docs)
+        elapsed = _ms(t0, time.perf_counter())
+        total_chars = sum(len(t) for t in texts) or 1
+        for doc, text in zip(docs, texts):
+            doc.timings["summarize"] = round(elapsed * len(text) / total_chars)
+        return {id(d): b for d, b in zip(docs, done)}
+
     def _finish(self, doc: _Doc, pairs: list[list[tuple[str, str]]], tiers: list[Tier], engine: str,
-                progress) -> Result:
+                progress, briefed: tuple[list[Brief], list[str]] | BriefsError | None = None) -> Result:
+        """`briefed`: this document's (briefs, warnings) from _brief_all, else briefed here."""
         english = [" ".join(t for _, t in para) for para in pairs]
         aligned = [Sentence(k, p, s, t) for k, (p, s, t) in
                    enumerate((p, s, t) for p, para in enumerate(pairs) for s, t in para)]
         text = "\n\n".join(english)
         briefs: list[Brief] = []
         warnings = list(doc.warnings)
-        if tiers:
+        if isinstance(briefed, BriefsError):
+            raise briefed
+        if briefed is not None:
+            briefs, more = briefed
+            warnings += more
+        elif tiers:
             t0 = time.perf_counter()
             briefs, more = self.brief(text, tiers, engine, progress)
             warnings += more

@@ -47,6 +47,7 @@ PAGE_CSS = """
                           min-height: 2.2em; overflow-y: hidden !important; }
 #status { min-height: 2.5em; }
 """
+DEFAULT_MAX_BATCH = 16  # requests run together at most (service/batcher.py; README "Speed")
 _log = logging.getLogger("briefs.web")
 
 
@@ -66,6 +67,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                    help=f"require this staff login (or set {AUTH_ENV}=user:password)")
     p.add_argument("--no-preload", dest="preload", action="store_false",
                    help="load models on the first request instead of at start-up")
+    p.add_argument("--max-batch", type=integer(1, 256), default=DEFAULT_MAX_BATCH, metavar="N",
+                   help=f"requests that arrive together run as one batch, at most N (default {DEFAULT_MAX_BATCH}; 1: one at a time)")
     api.add_arguments(p)
     p.set_defaults(func=main)
 
@@ -98,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
     if args.host not in LOOPBACK and not rest.keys:
         print(f"briefs web: warning: the API answers only this machine without keys ({api.KEYS_ENV} or --api-keys)",
               file=sys.stderr)
-    app = build_app(rest.in_turn(pipeline))  # the page's runs and the API's take turns
+    app = build_app(rest.in_turn(pipeline), max_batch=args.max_batch)  # the page's runs and the API's take turns
     rest.start()
     _terminate_as_interrupt()
     launch(app, host=args.host, port=args.port, auth=auth, api=rest, quiet=True)  # quiet: no share-link hint
@@ -216,12 +219,15 @@ class LoginThrottle:
 
 
 # ---- the page -------------------------------------------------------------------------------------
-def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
+def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batch: int = 1):
     """The Blocks page over `pipeline` (shared by every request). Not launched.
 
     `concurrency` is how many pipeline runs go at once; the default 1 is deliberate: a run already
     uses every CPU core, and transformers' fast tokenizers are not safe to call from two threads at
-    once ("Already borrowed"). Waiting requests queue (at most `queue_size`) and see their place."""
+    once ("Already borrowed"). Waiting requests queue (at most `queue_size`) and see their place.
+    With `max_batch` > 1 requests that arrive together run as one batch (service/batcher.py: one
+    pipeline thread, shared decoder passes); up to 2 * max_batch requests are let through to it, so
+    a request waits behind at most one batch."""
     _no_phoning_home()
     import gradio as gr
 
@@ -238,6 +244,13 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
     outdir = Path(tempfile.mkdtemp(prefix="briefs-web-"))
     atexit.register(shutil.rmtree, outdir, ignore_errors=True)
     seed = SEED.read_text(encoding="utf-8") if SEED.is_file() else None
+    if max_batch > 1:
+        from .batcher import Batcher
+
+        batcher = Batcher(pipeline, max_batch=max_batch)
+        run_one, concurrency = batcher.run, 2 * max_batch
+    else:
+        batcher, run_one = None, pipeline.run
 
     def brief(text: str, file: str | None = None, source_lang: str = "auto", tier_names: list[str] | None = None,
               engine: str | None = None, progress=gr.Progress()) -> dict:
@@ -247,7 +260,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         t0 = time.perf_counter()
         try:
             article = _article(text, file, config.max_chars)
-            result = pipeline.run(
+            result = run_one(
                 article,
                 source_lang=None if source_lang in (None, "", "auto") else source_lang,
                 tiers=list(tier_names) if tier_names is not None else None,
@@ -373,6 +386,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
         running.failure(lambda: "No result: see the message for why.", outputs=[detected],
                         api_visibility="private", queue=False)
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
+    app.batcher = batcher  # None when requests run one at a time
     return app
 
 
@@ -426,6 +440,8 @@ def _progress_reporter(progress, n_tiers: int):
             progress((done, total), desc=f"translate {done}/{total} sentences", unit="sentences")
         elif stage == "summarize" and done < total:
             progress((done, total), desc=f"summarize tier {done + 1}/{total}", unit="tiers")
+        elif stage == "summarize articles" and done < total:  # several requests batched together
+            progress((done, total), desc=f"summarize {total} articles together", unit="articles")
         else:
             progress((done, total), desc=f"{stage} done", unit="steps")
 

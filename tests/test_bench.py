@@ -12,9 +12,40 @@ pytest.importorskip("psutil")
 
 @pytest.fixture(scope="module")
 def report(cli, briefs_cache):
-    code, out, err = cli("bench", "--small", "--json", "--articles", "12", "--threads", "1", timeout=600)
+    code, out, err = cli("bench", "--small", "--json", "--articles", "12", "--threads", "1",
+                         "--batch-articles", "0", "--concurrent", "0", timeout=600)
     assert code == 0, err
     return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def batch_report(cli, briefs_cache):
+    code, out, err = cli("bench", "--small", "--json", "--only-batch", "--batch-articles", "3", "--concurrent", "4",
+                         "--threads", "1", timeout=600)
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.slow
+def test_batch_and_concurrency_figures(batch_report):
+    r = batch_report
+    assert r["paths"] == {} and "rss_growth" not in r  # --only-batch: the new figures alone
+    b, c = r["batch"], r["concurrent"]
+    assert b["articles"] == 3 and b["one_at_a_time_s"] > 0 and b["batched_s"] > 0
+    assert r["batch_speedup"] == pytest.approx(b["one_at_a_time_s"] / b["batched_s"], rel=0.01)
+    assert b["batched_articles_per_min"] == pytest.approx(60 * 3 / b["batched_s"], rel=0.01)
+    assert b["same_briefs"] == 1.0  # the summaries' tokens are fixed by the bench: batching must not change them
+    assert c["requests"] == 4 and c["queued"]["batches"] == [1, 1, 1, 1]
+    assert sum(c["batched"]["batches"]) == 4 and len(c["batched"]["batches"]) < 4  # requests shared batches
+    assert r["concurrent_median_speedup"] == pytest.approx(c["queued"]["median_s"] / c["batched"]["median_s"], rel=0.01)
+    assert {"batch_speedup >= 3.0", "concurrent_median_speedup >= 2.0"} <= set(r["goals"])
+    text = table(r)
+    assert "articles/min" in text and "concurrent requests" in text and "load average" in text
+
+
+def test_bench_count_flags_are_checked(cli):
+    code, out, err = cli("bench", "--small", "--batch-articles", "-1")
+    assert code == 2 and "--batch-articles" in err and err.strip().count("\n") == 0
 
 
 @pytest.mark.slow

@@ -22,3 +22,7 @@ class Summarizer(Protocol):
     def summarize(self, text: str, tiers: list[Tier], progress: Progress | None = None) -> list[str]:
         """One raw text per tier, in the tiers' order (limits are enforced by the caller)."""
         ...
+
+    # Optional: `summarize_many(texts, tiers, progress=None) -> list[list[str]]`, summarize() of
+    # each text, done together (seq2seq decodes several articles at once); Pipeline.brief_many
+    # uses it where an engine has it and loops over summarize() where not (extractive).

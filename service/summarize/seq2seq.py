@@ -28,6 +28,18 @@ The loop applies the logits processors generate() would (see `_processors`); the
 against generate() token for token. With torch dynamic int8 a call on several tokens quantizes
 their activations together, so a drafted pass can differ from an undrafted one where two tokens
 nearly tie; both are greedy decodes of the same int8 model.
+
+Many articles at once (`summarize_many`, used by `Pipeline.run_many`, so by `briefs batch`,
+`briefs eval` and the web page's micro-batches): the articles, sorted by length, go `batch_rows`
+at a time through one padded encoder call and one shared greedy pass whose decoder calls read
+every row together. Each row has its own end-token watch and leaves the batch (its cache rows
+dropped) at its own end token, so a row's text is the single-article text. Batched rows decode
+one token a call, without prompt-lookup drafts: a draft accepted to different depths in
+different rows would leave the rows at different decoder positions, and at 8 rows a CPU decoder
+call is no longer bound by reading the weights, so a drafted call costs about (k+1) undrafted
+ones (README "Speed" has the measurement). In fp32 the batched texts equal the single-article
+ones token for token (the tests check it); with torch dynamic int8 the activations of a call are
+quantized together, so, as with drafts, a near tie can fall the other way.
 """
 
 from __future__ import annotations
@@ -57,6 +69,10 @@ class Seq2SeqSummarizer:
     # Benchmark hook: (article token ids, n) -> the n tokens the shared pass must write (a workload
     # with the copying structure of real summaries; see service/bench.py).
     fixed_tokens: Callable[[list[int], int], list[int]] | None = None
+
+    # Articles decoded together by summarize_many (each row keeps its cross-attention states:
+    # about 50 MB per 1000-token article for distilbart in fp32).
+    batch_rows: int = 8
 
     family = "neural"  # the engine registry (service/engines.py)
 
@@ -160,6 +176,101 @@ class Seq2SeqSummarizer:
                 progress(k, len(tiers))
         return out
 
+    def summarize_many(self, texts: list[str], tiers: list[Tier], progress: Progress | None = None) -> list[list[str]]:
+        """summarize() of each text (same texts), the shared greedy passes of up to `batch_rows`
+        articles decoded together (module docstring). `progress(done, total)` counts articles."""
+        if not tiers:
+            return [[] for _ in texts]
+        if self.prompted or self.num_beams != 1 or len(texts) < 2:
+            out = []
+            for k, text in enumerate(texts, 1):
+                out.append(self.summarize(text, tiers))
+                if progress:
+                    progress(k, len(texts))
+            return out
+        fitted = [self.fit_window(t) for t in texts]
+        lengths = [self.n_tokens(t) for t in fitted]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])  # like lengths together: little padding
+        done: list[list[str] | None] = [None] * len(texts)
+        for start in range(0, len(order), max(1, self.batch_rows)):
+            rows = order[start:start + max(1, self.batch_rows)]
+            for i, tier_texts in zip(rows, self._generate_tiers_many(tiers, [fitted[i] for i in rows])):
+                done[i] = tier_texts
+            if progress:
+                progress(min(start + len(rows), len(texts)), len(texts))
+        return done  # type: ignore[return-value]
+
+    def _generate_tiers_many(self, tiers: list[Tier], texts: list[str]) -> list[list[str]]:
+        """_generate_tiers for several texts at once: one padded encoder call, one batched pass."""
+        import torch
+
+        enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
+                             max_length=self.window).to(self.device)
+        with torch.inference_mode():
+            hidden = self.model.get_encoder()(**enc).last_hidden_state
+        mask = enc["attention_mask"]
+        sources = [ids[m.bool()].tolist() for ids, m in zip(enc["input_ids"], mask)]
+        bounds = [self._bounds(t) for t in tiers]
+        longest = max(hi for _, hi in bounds)
+        rows = self._batch_pass(hidden, mask, sources, longest - 1, hold_until=max(lo for lo, _ in bounds))
+        out = []
+        for new, ends in rows:
+            texts_ = []
+            for lo, hi in bounds:
+                end = next((s for s in ends if lo <= s < hi - 1), hi - 1)
+                texts_.append(self.tokenizer.decode(new[:end], skip_special_tokens=True).strip())
+            out.append(texts_)
+        return out
+
+    def _batch_pass(self, hidden, mask, sources: list[list[int]], steps: int, hold_until: int):
+        """Greedy decoding of every row at once, one token a call: per row its tokens and the steps
+        where the end token had the best score (what _EndWatch notes); a row that writes the end
+        token (allowed from `hold_until` on) leaves the batch."""
+        import torch
+        from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+        from transformers.modeling_outputs import BaseModelOutput
+
+        eos = _EndWatch(self.model.generation_config.eos_token_id, hold_until).eos
+        processors = self._processors(None)
+        forced = [self.fixed_tokens(s, steps) for s in sources] if self.fixed_tokens is not None else None
+        start = self.model.config.decoder_start_token_id
+        cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
+        cache_arg = "cache" if "cache" in inspect.signature(self.model.forward).parameters else "past_key_values"
+        n = hidden.shape[0]
+        outs: list[list[int]] = [[] for _ in range(n)]
+        ends: list[list[int]] = [[] for _ in range(n)]
+        active = list(range(n))
+        prefix = torch.full((n, 1), start, dtype=torch.long, device=hidden.device)
+        calls = 0
+        with torch.inference_mode():
+            for step in range(steps):
+                logits = self.model(
+                    encoder_outputs=BaseModelOutput(last_hidden_state=hidden), attention_mask=mask, use_cache=True,
+                    decoder_input_ids=prefix[:, -1:], **{cache_arg: cache},
+                ).logits[:, -1].float()
+                calls += 1
+                scores = processors(prefix, logits)
+                for j in (scores.argmax(-1) == eos).nonzero().flatten().tolist():
+                    ends[active[j]].append(step)
+                if step < hold_until:
+                    scores[:, eos] = float("-inf")
+                if forced is None:
+                    tokens = scores.argmax(-1)
+                else:
+                    tokens = torch.tensor([forced[r][step] for r in active], device=hidden.device)
+                for r, t in zip(active, tokens.tolist()):
+                    outs[r].append(t)
+                prefix = torch.cat([prefix, tokens[:, None]], dim=1)
+                going = (tokens != eos).nonzero().flatten()
+                if len(going) == 0:
+                    break
+                if len(going) < len(active):  # finished rows leave the batch
+                    cache.batch_select_indices(going)
+                    hidden, mask, prefix = hidden[going], mask[going], prefix[going]
+                    active = [active[j] for j in going.tolist()]
+        self.last_pass = {"tokens": sum(len(o) for o in outs), "decoder_calls": calls, "rows": n}
+        return list(zip(outs, ends))
+
     def _encode(self, text: str):
         import torch
 
@@ -204,9 +315,10 @@ class Seq2SeqSummarizer:
             out.append(self.tokenizer.decode(new[:end], skip_special_tokens=True).strip())
         return out
 
-    def _processors(self, watch: "_EndWatch"):
+    def _processors(self, watch: "_EndWatch | None"):
         """The logits processors generate() applies in the shared pass, in its order: no repeated
-        trigram, the model's banned words and minimum length, its forced first token, then `watch`."""
+        trigram, the model's banned words and minimum length, its forced first token, then `watch`
+        (if any)."""
         from transformers import (
             ForcedBOSTokenLogitsProcessor,
             LogitsProcessorList,
@@ -216,14 +328,16 @@ class Seq2SeqSummarizer:
         )
 
         gc = self.model.generation_config
+        eos = _EndWatch(gc.eos_token_id, 0).eos
         out = LogitsProcessorList([NoRepeatNGramLogitsProcessor(3)])
         if gc.bad_words_ids:
-            out.append(NoBadWordsLogitsProcessor(gc.bad_words_ids, watch.eos))
+            out.append(NoBadWordsLogitsProcessor(gc.bad_words_ids, eos))
         if gc.min_length:
-            out.append(MinLengthLogitsProcessor(gc.min_length, watch.eos, device=self.device))
+            out.append(MinLengthLogitsProcessor(gc.min_length, eos, device=self.device))
         if gc.forced_bos_token_id is not None:
             out.append(ForcedBOSTokenLogitsProcessor(gc.forced_bos_token_id))
-        out.append(watch)
+        if watch is not None:
+            out.append(watch)
         return out
 
     def _lookup_pass(self, hidden, mask, source: list[int], steps: int, watch: "_EndWatch") -> list[int]:
