@@ -15,7 +15,7 @@ from .errors import BriefsError
 from .options import common_options, config_from_args
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
-SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity")
+SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity", "memory_cli")
 
 
 def read_input(path: str, max_chars: int) -> str:
@@ -31,7 +31,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
     from .render import markdown
 
-    config = config_from_args(args)
+    from .translate.memory import location
+
+    config = config_from_args(args).with_(memory=location())  # BRIEFS_MEMORY, else the default file
     text = read_input(args.file, config.max_chars)
     result = Pipeline(config).run(text, source_lang=args.source_lang)
     if args.json:
