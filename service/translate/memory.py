@@ -56,15 +56,15 @@ def location(value: str | None = None) -> str | None:
     return value
 
 
-def is_url(where: str) -> bool:
-    return where.startswith(("postgresql://", "postgres://"))
+def is_url(where: str | Path) -> bool:
+    return str(where).startswith(("postgresql://", "postgres://"))
 
 
 def open_memory(where: str) -> "TranslationMemory":
     """The memory at a path (SQLite) or a postgresql:// URL. Unusable: BadInput (a path) or
     EngineUnavailable (a server that does not answer)."""
     if is_url(where):
-        return PostgresMemory(where)
+        return PostgresMemory(str(where))
     return TranslationMemory(where)
 
 
