@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -302,3 +303,81 @@ def test_workers_sharing_a_memory_split_the_work(pg_url):
     assert results[0] == results[1] == [s.upper() for s in sentences]
     seen = engines[0].seen + engines[1].seen
     assert sorted(seen) == sorted(sentences)  # each once, between them
+
+
+# ---- the page and its API ------------------------------------------------------------------------------------
+@pytest.fixture
+def memory_page(tmp_path):
+    """The web page over an offline pipeline with its own SQLite memory: (url, pipeline)."""
+    from service.web import build_app, launch
+
+    pipeline = Pipeline(Config(engine="offline", memory=str(tmp_path / "tm.sqlite")))
+    app = build_app(pipeline)
+    launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+    yield app.local_url, pipeline
+    app.close()
+
+
+def test_a_correction_through_the_api_is_in_the_next_run(memory_page, seed_text):
+    from gradio_client import Client
+
+    url, pipeline = memory_page
+    api = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+    assert {"/brief", "/correct"} <= set(api.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    before = api.predict(seed_text, api_name="/brief")
+    source = pipeline.sentence_pairs(seed_text)[0]["source"]
+
+    stored = api.predict(source, CORRECTED, "bob", "it", api_name="/correct")
+    assert (stored["source"], stored["target"], stored["author"], stored["origin"]) == (source, CORRECTED, "bob", "human")
+    assert stored["replaced"] and stored["replaced"] in before["translation"]["text"]
+
+    after = api.predict(seed_text, api_name="/brief")
+    assert CORRECTED in after["translation"]["text"]
+    assert any("US State Department will host" in b["text"] for b in after["briefs"])
+
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="editor's name"):
+        api.predict(source, "Something else.", "", "it", api_name="/correct")
+
+
+def test_a_correction_through_the_page_is_in_the_next_run(memory_page, seed_text):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, pipeline = memory_page
+    wait = 240_000
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.set_default_timeout(wait)
+            page.goto(url)
+            page.locator("#article textarea").fill(seed_text)
+            page.click("#run")
+            expect(page.locator("#brief-extended textarea")).not_to_have_value("", timeout=wait)
+            assert "US State Department will host" not in page.locator("#brief-extended textarea").input_value()
+
+            first = pipeline.sentence_pairs(seed_text)[0]
+            expect(page.locator("#correct-source textarea")).to_have_value(first["source"], timeout=wait)
+            expect(page.locator("#correct-text textarea")).to_have_value(first["text"], timeout=wait)
+            page.locator("#correct-text textarea").fill(CORRECTED)  # the editor rewrites the sentence in place
+            page.locator("#correct-who textarea").fill("anna")
+            page.click("#correct-save")
+
+            # saved, and the article ran again: the corrected sentence is in the translation and the briefs
+            expect(page.locator("#translation")).to_contain_text(CORRECTED, timeout=wait)
+            expect(page.locator("#brief-extended textarea")).to_have_value(re.compile("US State Department will host"),
+                                                                          timeout=wait)
+            expect(page.locator("#correct-pick input")).to_have_value(re.compile(r"\[corrected\]$"), timeout=wait)
+            assert "Traceback" not in page.content()
+
+            # a fresh visit running the article again gets the correction from the memory
+            page.goto(url)
+            page.locator("#article textarea").fill(seed_text)
+            page.click("#run")
+            expect(page.locator("#translation")).to_contain_text(CORRECTED, timeout=wait)
+        finally:
+            browser.close()
+    entry = pipeline.translation_memory().human()[first["source"]]
+    assert (entry.target, entry.author, entry.replaced) == (CORRECTED, "anna", first["text"])
