@@ -381,3 +381,27 @@ def test_a_correction_through_the_page_is_in_the_next_run(memory_page, seed_text
             browser.close()
     entry = pipeline.translation_memory().human()[first["source"]]
     assert (entry.target, entry.author, entry.replaced) == (CORRECTED, "anna", first["text"])
+
+
+def test_an_unusable_memory_setting_is_one_line_with_its_exit_code(tmp_path, cli, seed_text):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    for where, code in ((str(folder), 2), (f"postgresql://briefs@127.0.0.1:{free_port()}/tm", 3)):
+        got, _, err = cli("run", "-", "--engine", "offline", stdin=seed_text.encode(), env={"BRIEFS_MEMORY": where})
+        assert got == code and err.startswith("briefs: error: translation memory") and err.count("\n") == 1, err
+
+
+def test_a_failing_engine_releases_its_claims(tmp_path):
+    class Failing(CountingTranslator):
+        def translate(self, sentences, progress=None):
+            raise RuntimeError("engine down")
+
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    with pytest.raises(RuntimeError):
+        MemoryTranslator(Failing(), memory).translate(["Uno."])
+    assert memory.claim(Failing.name, ["Uno."], owner="someone else") == ["Uno."]  # free at once
+    memory.release(Failing.name, ["Uno."], owner="someone else")
+    inner = CountingTranslator()
+    inner.name = Failing.name
+    assert MemoryTranslator(inner, memory).translate(["Uno."]) == ["UNO."]  # no wait for a dead claim
+    assert inner.seen == ["Uno."]

@@ -355,16 +355,18 @@ class MemoryTranslator:
         while misses and self.memory is not None:
             mine = self.memory.claim(self.key, misses, self.owner) if self.memory.shared else misses
             if mine:
-                done = self.memory.lookup(self.key, mine)  # stored by another worker since our lookup
-                todo = [s for s in mine if s not in done]
-                if todo:
-                    english = self._engine(todo, progress)
-                    self.memory.store(self.key, english.items())
-                    done.update(english)
-                    translated += len(todo)
-                known.update(done)
-                if self.memory.shared:
-                    self.memory.release(self.key, mine, self.owner)
+                try:
+                    done = self.memory.lookup(self.key, mine)  # stored by another worker since our lookup
+                    todo = [s for s in mine if s not in done]
+                    if todo:
+                        english = self._engine(todo, progress)
+                        self.memory.store(self.key, english.items())
+                        done.update(english)
+                        translated += len(todo)
+                    known.update(done)
+                finally:  # a failed engine must not leave the others waiting for its claims
+                    if self.memory.shared:
+                        self.memory.release(self.key, mine, self.owner)
             rest = [s for s in misses if s not in known]
             if rest:  # claimed by another worker: wait for its translations
                 known.update(self.memory.lookup(self.key, rest))
