@@ -193,9 +193,12 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
             return [], gr.Dropdown(choices=[], value=None), ""
         try:
             article = _article(text, file, config.max_chars)
-            given = result["translation"].get("sentences")  # the result's own sentence alignment, where it has one
-            pairs = ([dict(p, id=k) for k, p in enumerate(given)] if given and all("source" in p and "text" in p for p in given)
-                     else pipeline.sentence_pairs(article, source_lang=result["source"]["language"], engine=engine or None))
+            given = result["translation"].get("sentences") or []  # the result's sentence alignment, if any
+            if given and all("source" in p and "text" in p for p in given):
+                pairs = [dict(p, id=k) for k, p in enumerate(given)]
+            else:
+                pairs = pipeline.sentence_pairs(article, source_lang=result["source"]["language"],
+                                                engine=engine or None)
             memory = pipeline.translation_memory()
             people = memory.human(p["source"] for p in pairs)
             close = pipeline.suggestions([p["source"] for p in pairs])
