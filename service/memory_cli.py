@@ -45,12 +45,14 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     cor.set_defaults(func=cmd_correct)
 
 
-def _open(args):
-    from .translate.memory import location, open_memory
+def _open(args, create: bool = False):
+    from .translate.memory import is_url, location, open_memory
 
     where = location(args.memory)
     if where is None:
         raise BadInput("the translation memory is off (BRIEFS_MEMORY=off); name one with --memory")
+    if not create and not is_url(where) and not Path(where).is_file():
+        raise BadInput(f"no translation memory at {where} (it is made by the first run, correction or import)")
     return open_memory(where)
 
 
@@ -61,7 +63,7 @@ def cmd_import(args) -> int:
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
     entries = read_tmx(path.read_bytes())
-    memory = _open(args)
+    memory = _open(args, create=True)
     try:
         n = memory.add(entries)
     finally:
@@ -110,7 +112,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_correct(args) -> int:
-    memory = _open(args)
+    memory = _open(args, create=True)
     try:
         entry = memory.correct(args.source, args.text, who=args.who)
     finally:

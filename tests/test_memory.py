@@ -208,6 +208,8 @@ def test_bad_tmx_and_missing_file_are_one_line_exit_2(tmp_path, cli):
         code, _, err = cli("memory", "import", str(path), "--memory", str(tmp_path / "tm.sqlite"))
         assert code == 2 and err.count("\n") == 1 and err.startswith("briefs: error:"), err
         assert "Traceback" not in err
+    code, _, err = cli("memory", "stats", "--memory", str(tmp_path / "never-made.sqlite"))
+    assert code == 2 and "no translation memory at" in err and not (tmp_path / "never-made.sqlite").exists()
 
 
 def test_export_and_import_of_exported_text_are_identical_in_the_library():
