@@ -311,14 +311,10 @@ class Pipeline:
         return memory.suggestions(source_sentences) if memory is not None else {}
 
     def sentence_pairs(self, text: str, *, source_lang: str | None = None, engine: str | None = None) -> list[dict]:
-        """The article's sentences and their translations, in reading order:
-        [{"id", "paragraph", "source", "text"}]. With a memory, a run's sentences come from it."""
-        doc = self._prepare(text, source_lang, engine or self.config.engine)
-        split = [sentences(p) for p in doc.paragraphs]
-        flat = [s for para in split for s in para]
-        english = doc.translator.translate(flat) if flat else []
-        where = [k for k, para in enumerate(split) for _ in para]
-        return [{"id": n, "paragraph": p, "source": s, "text": e} for n, (p, s, e) in enumerate(zip(where, flat, english))]
+        """The article's sentences and their translations, in reading order (a run's
+        `translation.sentences`, without briefs): [{"id", "paragraph", "source", "text"}]."""
+        result = self.run(text, source_lang=source_lang, tiers=[], engine=engine)
+        return [asdict(s) for s in result.translation.sentences]
 
     # ---- stages ---------------------------------------------------------------------------------
     def _prepare(self, text: str, source_lang: str | None, engine: str) -> _Doc:
