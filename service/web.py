@@ -304,13 +304,12 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 stored = gr.JSON(visible=False)
 
         file.upload(load_file, inputs=[file], outputs=[text, file], api_visibility="private")
+        shown_on_page = [banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file]
         shown = run.click(
             brief, inputs=[text, file, source_lang, tier_box, engine], outputs=[result_json],
             api_name="brief", show_progress_on=[side], concurrency_limit=concurrency, concurrency_id="pipeline",
         ).success(
-            show, inputs=[result_json, text, file],
-            outputs=[banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file],
-            api_visibility="private", queue=False,
+            show, inputs=[result_json, text, file], outputs=shown_on_page, api_visibility="private", queue=False,
         )
         if memory_on:
             pair_outputs = [pairs_state, pick, memory_note]
@@ -325,9 +324,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                 api_visibility="private", show_progress_on=[side], concurrency_limit=concurrency,
                 concurrency_id="pipeline",
             ).success(
-                show, inputs=[result_json, text, file],
-                outputs=[banner, detected, side, english, *brief_boxes, meta, md_file, json_file],
-                api_visibility="private", queue=False,
+                show, inputs=[result_json, text, file], outputs=shown_on_page, api_visibility="private", queue=False,
             ).success(sentences_of, inputs=[result_json, text, file, engine], outputs=pair_outputs,
                       api_visibility="private", concurrency_limit=concurrency, concurrency_id="pipeline")
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
