@@ -30,7 +30,6 @@ def read_input(path: str, max_chars: int) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
     from .render import markdown
-
     from .translate.memory import location
 
     config = config_from_args(args).with_(memory=location())  # BRIEFS_MEMORY, else the default file

@@ -222,7 +222,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100):
                            f"{_md(s.target)}  \n  *for:* {_md(s.source)}" for s in close)
         return pair["source"], pair["text"], hints, pair["language"]
 
-    def correct(source: str, text: str, who: str = "", language: str = "it", request: gr.Request = None) -> dict:
+    def correct(source: str, text: str, who: str = "", language: str = "it", request: gr.Request = None) -> dict:  # type: ignore[assignment]
         """Store an editor's translation of one source sentence in the translation memory: it wins
         over machine output from now on. Inputs: `source` (the sentence as the article has it),
         `text` (its English), `who` (the editor; default the logged-in user), `language` (ISO code).

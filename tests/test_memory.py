@@ -25,7 +25,15 @@ import pytest
 from service import Config, Pipeline
 from service.errors import BadInput
 from service.translate.memory import (
-    HUMAN, MACHINE, Entry, MemoryStats, MemoryTranslator, TranslationMemory, export_tmx, location, open_memory,
+    HUMAN,
+    MACHINE,
+    Entry,
+    MemoryStats,
+    MemoryTranslator,
+    TranslationMemory,
+    export_tmx,
+    location,
+    open_memory,
     read_tmx,
 )
 

@@ -23,9 +23,9 @@ import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import BadInput, EngineUnavailable
 
@@ -69,7 +69,7 @@ def open_memory(where: str) -> "TranslationMemory":
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -100,7 +100,8 @@ class TranslationMemory:
     share the file). `PostgresMemory` runs the same statements on a server."""
 
     shared = False  # True: other processes may be translating into it at the same time
-    _TABLES = (
+    db: Any  # sqlite3.Connection here, psycopg.Connection in PostgresMemory
+    _TABLES: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS memory (engine TEXT NOT NULL, source TEXT NOT NULL, "
         "target TEXT NOT NULL, PRIMARY KEY (engine, source)) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS human (source TEXT PRIMARY KEY, target TEXT NOT NULL, author TEXT, "
@@ -471,12 +472,12 @@ def read_tmx(data: bytes) -> list[Entry]:
 
 def _tmx_date(iso: str) -> str:
     """ISO 8601 -> TMX's YYYYMMDDThhmmssZ (UTC)."""
-    return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _iso_date(tmx_date: str) -> str | None:
     try:
-        return datetime.strptime(tmx_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).isoformat()
+        return datetime.strptime(tmx_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).isoformat()
     except ValueError:
         return None
 
