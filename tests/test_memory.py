@@ -37,8 +37,8 @@ from service.translate.memory import (
     read_tmx,
 )
 
-CORRECTED = ("Washington, 3 Feb. (askanews) - Tomorrow, 4 February, the US State Department will host the first "
-             "ministerial conference on securing supply chains for critical minerals and rare earths.")
+CORRECTED = ("Tomorrow, 4 February, the US State Department will host the first ministerial conference on "
+             "securing supply chains for critical minerals and rare earths.")
 
 
 def free_port() -> int:
@@ -228,7 +228,7 @@ def test_export_and_import_of_exported_text_are_identical_in_the_library():
 # ---- an article: correct, run again, the correction is in the translation and the briefs -----------------
 def first_sentence_pair(pipeline, seed_text):
     pairs = pipeline.sentence_pairs(seed_text)
-    assert pairs and pairs[0]["paragraph"] == 0 and seed_text.strip().startswith(pairs[0]["source"][:30])
+    assert pairs and pairs[0]["paragraph"] == 0 and pairs[0]["source"] in seed_text
     return pairs[0]
 
 
