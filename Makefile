@@ -4,7 +4,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SEED   := seeds/000_48b0761d22084af5.txt
-APT    := apertium apertium-spa-ita apertium-eng-spa apertium-cat-ita apertium-eng-cat apertium-spa-cat cg3 dict-freedict-ita-eng dict-freedict-eng-ita dict-freedict-spa-eng chromium
+APT    := apertium apertium-spa-ita apertium-eng-spa apertium-cat-ita apertium-eng-cat apertium-spa-cat cg3 dict-freedict-ita-eng dict-freedict-eng-ita dict-freedict-spa-eng chromium postgresql
 
 .PHONY: demo test test-fast lint env system clean
 
@@ -32,7 +32,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Apertium (offline MT) and Chromium (browser test) from Debian; elsewhere, install them by hand.
+# Apertium (offline MT), Chromium (browser test) and PostgreSQL (the shared translation memory; its
+# tests start their own server) from Debian; elsewhere, install them by hand.
 system:
 	@missing=$$(for p in $(APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -40,7 +41,7 @@ system:
 	  echo "installing system packages: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-	  echo "note: install these system packages for the offline engine and browser test: $$missing" >&2; \
+	  echo "note: install these system packages for the offline engine, browser and PostgreSQL tests: $$missing" >&2; \
 	fi
 
 clean:

@@ -23,7 +23,7 @@ EXIT_CODES = """exit codes:
   1  anything else"""
 
 # Shell modules; each has register(subparsers, common) adding its sub-command with func=main(args).
-SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity")
+SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity", "memory_cli")
 
 
 def read_input(path: str, max_chars: int) -> str:
@@ -44,8 +44,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .errors import BadInput
     from .pipeline import Pipeline
     from .render import markdown
+    from .translate.memory import location
 
-    config = config_from_args(args)
+    config = config_from_args(args).with_(memory=location())  # BRIEFS_MEMORY, else the default file
     text = read_input(args.file, config.max_chars)
     fmt = "json" if args.json else args.format
     if fmt == "docx" and not args.output:

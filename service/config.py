@@ -87,6 +87,9 @@ class Config:
     prompts_dir: Path = PROMPTS_DIR
     glossary: Path | None = None  # extra user glossary (TSV), applied after prompts/glossary.tsv
     extractive: Literal["tfidf", "minilm"] = "tfidf"  # offline summarizer's centrality: TF-IDF, or MiniLM embeddings
+    # The translation memory: a SQLite path or a postgresql:// URL (translate/memory.py); None: none.
+    # The shells set it from BRIEFS_MEMORY (default: a SQLite file in the user's data directory).
+    memory: str | None = None
 
     def with_(self, **changes) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -107,9 +107,13 @@ class _Doc:
 class Pipeline:
     def __init__(self, config: Config | None = None, *, memory: Callable[[Translator], Translator] | None = None):
         """`memory`, when given, wraps every translation engine this Pipeline creates (once per
-        engine), e.g. with a translation memory (service.batch)."""
+        engine), e.g. with a translation memory (service.batch). Without it, `config.memory` (a path
+        or URL) puts that translation memory in front of every engine."""
         self.config = config or Config()
         self.memory = memory
+        self._tm: object = None  # the translation memory of config.memory, opened on first use
+        if memory is None and self.config.memory:
+            self.memory = self._remembering
         self._engines: dict[tuple, object] = {}
         self._notices: dict[tuple, list[str]] = {}  # engine key -> warnings every result from it carries
         self._glossary: Glossary | BadInput | None = None
@@ -288,6 +292,61 @@ class Pipeline:
                 raise EngineUnavailable(f"{err.what}; the offline engine is unavailable too: {offline_err}",
                                         err.advice) from None
             return fallback, [f"neural MT {err.what}; used {fallback.name}", *notices]
+
+    # ---- translation memory: corrections and suggestions -------------------------------------------
+    def translation_memory(self):
+        """The translation memory of `config.memory` (opened once), or None without one."""
+        from .translate.memory import open_memory
+
+        if not self.config.memory:
+            return None
+        with self._lock:
+            if self._tm is None:
+                try:
+                    self._tm = open_memory(self.config.memory)
+                except BriefsError as err:
+                    self._tm = err
+            found = self._tm
+        if isinstance(found, BriefsError):
+            raise found
+        return found
+
+    def _remembering(self, translator: Translator) -> Translator:
+        from .translate.memory import MemoryTranslator, glossary_fingerprint
+
+        return MemoryTranslator(translator, self.translation_memory(), variant=glossary_fingerprint(self.config))
+
+    def correct(self, source_sentence: str, text: str, *, who: str, language: str = "it",
+                engine: str | None = None):
+        """An editor's translation of one source sentence (as in `sentence_pairs`), stored as a human
+        entry that wins over machine output from now on: the next run of any article with that
+        sentence has it in its translation and in its briefs. Returns the stored Entry."""
+        from .translate.memory import MemoryTranslator
+
+        memory = self.translation_memory()
+        if memory is None:
+            raise BadInput("no translation memory is configured (set BRIEFS_MEMORY to a file or postgresql:// URL)")
+        source_sentence = (source_sentence or "").strip()
+        key, replaced = "", None
+        try:
+            translator, _ = self.translator(language, engine)
+        except BriefsError:
+            translator = None
+        if isinstance(translator, MemoryTranslator):
+            key = translator.key
+            replaced = memory.lookup(key, [source_sentence]).get(source_sentence)
+        return memory.correct(source_sentence, text, who=who, engine=key, replaced=replaced)
+
+    def suggestions(self, source_sentences: list[str]) -> dict:
+        """Human entries close to (not equal to) each source sentence: {sentence: [Suggestion]}."""
+        memory = self.translation_memory()
+        return memory.suggestions(source_sentences) if memory is not None else {}
+
+    def sentence_pairs(self, text: str, *, source_lang: str | None = None, engine: str | None = None) -> list[dict]:
+        """The article's sentences and their translations, in reading order (a run's
+        `translation.sentences`, without briefs): [{"id", "paragraph", "source", "text"}]."""
+        result = self.run(text, source_lang=source_lang, tiers=[], engine=engine)
+        return [asdict(s) for s in result.translation.sentences]
 
     # ---- stages ---------------------------------------------------------------------------------
     def _prepare(self, text: str, source_lang: str | None, engine: str) -> _Doc:

@@ -89,7 +89,9 @@ def main(args: argparse.Namespace) -> int:
 
     auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
     check_port(args.host, args.port)  # before the models load, not after
-    config = config_from_args(args)
+    from .translate.memory import location
+
+    config = config_from_args(args).with_(memory=location())  # BRIEFS_MEMORY, else the default file
     pipeline = Pipeline(config)
     if args.preload:
         for line in preload(pipeline):
@@ -303,6 +305,56 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
         updates.append(gr.DownloadButton(value=str(docx_path), visible=True))
         return updates
 
+    memory_on = bool(config.memory)
+
+    def sentences_of(result: dict, text: str, file: str | None, engine: str | None = None):
+        """The article's sentence pairs (from the memory the run just filled) for the correction box."""
+        if not memory_on or not result:
+            return [], gr.Dropdown(choices=[], value=None), ""
+        try:
+            article = _article(text, file, config.max_chars)
+            given = result["translation"].get("sentences") or []  # the result's sentence alignment, if any
+            if given and all("source" in p and "text" in p for p in given):
+                pairs = [dict(p, id=k) for k, p in enumerate(given)]
+            else:
+                pairs = pipeline.sentence_pairs(article, source_lang=result["source"]["language"],
+                                                engine=engine or None)
+            memory = pipeline.translation_memory()
+            people = memory.human(p["source"] for p in pairs)
+            close = pipeline.suggestions([p["source"] for p in pairs])
+        except BriefsError as err:
+            raise gr.Error(" ".join(str(err).split()), print_exception=False) from None
+        for p in pairs:
+            p["language"] = result["source"]["language"]
+        choices = [(f"{p['id'] + 1}. {_short(p['source'])}" + (" [corrected]" if p["source"] in people else "")
+                    + (" [suggestion]" if p["source"] in close else ""), p["id"]) for p in pairs]
+        note = (f"{len(people)} of {len(pairs)} sentences come from editors' corrections; "
+                f"{len(close)} have a close match (suggestion)." if pairs else "")
+        return pairs, gr.Dropdown(choices=choices, value=pairs[0]["id"] if pairs else None), note
+
+    def pick_sentence(pairs: list, picked):
+        """The picked sentence: its source, its English to edit, and close human entries."""
+        pair = next((p for p in pairs or [] if p["id"] == picked), None)
+        if pair is None:
+            return "", "", "", "it"
+        close = pipeline.suggestions([pair["source"]]).get(pair["source"], [])
+        hints = "\n".join(f"- **Suggestion ({s.score:.0f}% match{', by ' + s.author if s.author else ''}):** "
+                           f"{_md(s.target)}  \n  *for:* {_md(s.source)}" for s in close)
+        return pair["source"], pair["text"], hints, pair["language"]
+
+    def correct(source: str, text: str, who: str = "", language: str = "it", request: gr.Request = None) -> dict:  # type: ignore[assignment]
+        """Store an editor's translation of one source sentence in the translation memory: it wins
+        over machine output from now on. Inputs: `source` (the sentence as the article has it),
+        `text` (its English), `who` (the editor; default the logged-in user), `language` (ISO code).
+        Returns the stored entry."""
+        who = (who or "").strip() or (getattr(request, "username", None) or "")
+        try:
+            entry = pipeline.correct(source, text, who=who, language=language or "it")
+        except BriefsError as err:
+            raise gr.Error(" ".join(str(err).split()), print_exception=False) from None
+        _log.info("correction by %s: %s", entry.author, entry.source[:80])
+        return entry.as_dict()
+
     def load_file(file: str | None):
         """An uploaded file's text goes into the article box, where it can be checked and edited;
         a file that cannot be read is removed from the page (so it cannot win over pasted text)
@@ -370,21 +422,52 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
             english = gr.Textbox(show_label=False, lines=12, interactive=False, buttons=["copy"], elem_id="english")
         with gr.Accordion("JSON result (what the /brief API returns)", open=False):
             result_json = gr.JSON(label="result", elem_id="result-json")
+        if memory_on:
+            with gr.Accordion("Correct the translation", open=True, elem_id="corrections"):
+                gr.Markdown("Pick a sentence, edit its English and save: from then on the translation memory "
+                            "gives your version for that sentence, on every page, command and job, and the "
+                            "briefs are made again from the corrected translation.")
+                pairs_state = gr.State([])
+                memory_note = gr.Markdown(elem_id="correct-note")
+                pick = gr.Dropdown(choices=[], label="Sentence", elem_id="correct-pick", interactive=True)
+                original = gr.Textbox(label="Source sentence", interactive=False, lines=2, elem_id="correct-source")
+                fixed = gr.Textbox(label="English (edit here)", lines=3, elem_id="correct-text")
+                hints = gr.Markdown(elem_id="correct-suggestions")
+                with gr.Row():
+                    editor = gr.Textbox(label="Your name", elem_id="correct-who", scale=2)
+                    save = gr.Button("Save correction and rerun", variant="primary", elem_id="correct-save", scale=1)
+                language_box = gr.Textbox(visible=False)
+                stored = gr.JSON(visible=False)
 
         file.upload(load_file, inputs=[file], outputs=[text, file, upload_note], api_visibility="private")
         result_parts = [banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file, result_json]
+        shown_on_page = [banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file, docx_file]
         running = run.click(clear_result, outputs=result_parts, api_visibility="private", queue=False).then(
             brief, inputs=[text, file, source_lang, tier_box, engine], outputs=[result_json],
             api_name="brief", show_progress_on=[status, *brief_boxes], concurrency_limit=concurrency,
             concurrency_id="pipeline",
         )
-        running.success(
-            show, inputs=[result_json, text, file],
-            outputs=[banner, detected, side, english, *brief_boxes, fidelity, meta, md_file, json_file, docx_file],
-            api_visibility="private", queue=False,
+        shown = running.success(
+            show, inputs=[result_json, text, file], outputs=shown_on_page, api_visibility="private", queue=False,
         )
         running.failure(lambda: "No result: see the message for why.", outputs=[detected],
                         api_visibility="private", queue=False)
+        if memory_on:
+            pair_outputs = [pairs_state, pick, memory_note]
+            shown.success(sentences_of, inputs=[result_json, text, file, engine], outputs=pair_outputs,
+                          api_visibility="private", concurrency_limit=concurrency, concurrency_id="pipeline")
+            pick.change(pick_sentence, inputs=[pairs_state, pick], outputs=[original, fixed, hints, language_box],
+                        api_visibility="private", queue=False)
+            save.click(
+                correct, inputs=[original, fixed, editor, language_box], outputs=[stored], api_name="correct",
+            ).success(
+                brief, inputs=[text, file, source_lang, tier_box, engine], outputs=[result_json],
+                api_visibility="private", show_progress_on=[status, *brief_boxes], concurrency_limit=concurrency,
+                concurrency_id="pipeline",
+            ).success(
+                show, inputs=[result_json, text, file], outputs=shown_on_page, api_visibility="private", queue=False,
+            ).success(sentences_of, inputs=[result_json, text, file, engine], outputs=pair_outputs,
+                      api_visibility="private", concurrency_limit=concurrency, concurrency_id="pipeline")
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     app.batcher = batcher  # None when requests run one at a time
     return app
@@ -446,6 +529,17 @@ def _progress_reporter(progress, n_tiers: int):
             progress((done, total), desc=f"{stage} done", unit="steps")
 
     return report
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _md(text: str) -> str:
+    """Plain text shown inside Markdown: HTML escaped, Markdown marks taken literally."""
+    import re
+
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", html.escape(text, quote=False))
 
 
 def _tier_label(tier) -> str:

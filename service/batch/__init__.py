@@ -8,8 +8,9 @@ translated together). Around that sit the parts a long job needs:
   is never read whole); a bad line becomes an error line in OUTPUT, never the end of the job;
 - `OutputWriter`: JSONL, one line per input item, each batch written with one write + fsync, a
   partial last line (a job killed mid-write) cut off on the next run, ids already there skipped;
-- `TranslationMemory` + `MemoryTranslator`: sentences already translated by the same engine come
-  from a SQLite file next to OUTPUT; only misses reach the engine;
+- the translation memory (translate/memory.py, the one every command uses: --memory, else
+  $BRIEFS_MEMORY, else the default file; OUTPUT.tm.sqlite when BRIEFS_MEMORY=off): sentences already
+  translated by the same engine, or corrected by an editor, come from it; only misses reach the engine;
 - two runners over the same `Worker`: `local` (this process) and `ray` (Ray Data actors, each
   building its Pipeline once; results come back to the driver and go through the same writer).
 

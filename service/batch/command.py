@@ -10,6 +10,7 @@ from ..argtypes import integer, real
 from ..documents import describe
 from ..errors import BadInput
 from ..options import config_from_args
+from ..translate.memory import is_url, location
 from .job import DEFAULT_BATCH, JobOptions, JobSpec, run_job
 from .sources import open_source
 
@@ -35,7 +36,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--source-lang", help="skip detection: the ISO code of every item's language")
     p.add_argument("--batch-size", type=integer(1, 100_000), default=DEFAULT_BATCH,
                    help=f"documents per pipeline call and per write (default {DEFAULT_BATCH}); a kill loses at most one batch")
-    p.add_argument("--memory", metavar="PATH", help="translation memory (default: OUTPUT.tm.sqlite)")
+    p.add_argument("--memory", metavar="PATH|URL",
+                   help="translation memory, a file or postgresql:// URL (default: $BRIEFS_MEMORY, else the "
+                        "default memory file; with BRIEFS_MEMORY=off, OUTPUT.tm.sqlite)")
     p.add_argument("--no-memory", action="store_true", help="no translation memory")
     p.add_argument("--retry-failed", action="store_true", help="redo the items whose OUTPUT line is an error")
     p.add_argument("--quiet", action="store_true", help="no progress bar (the summary is still printed)")
@@ -60,7 +63,9 @@ def main(args: argparse.Namespace) -> int:
         load_tiers(config.prompts_dir, config.tiers)  # an unknown tier: exit 2 now, not per document
     source = open_source(args.input, args.format, id_field=args.id_field, text_field=args.text_field,
                          max_chars=config.max_chars)
-    memory = None if args.no_memory else os.path.abspath(args.memory or f"{args.output}.tm.sqlite")
+    memory = None if args.no_memory else (location(args.memory) or f"{args.output}.tm.sqlite")
+    if memory is not None and not is_url(memory):
+        memory = os.path.abspath(memory)
     spec = JobSpec(config, tiers, config.engine, args.source_lang, memory)
     options = JobOptions(batch_size=args.batch_size, retry_failed=args.retry_failed, progress=not args.quiet,
                          runner=args.runner, ray_address=args.ray_address, concurrency=args.concurrency,

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from ..errors import BadInput, BriefsError
 from ..progress import progress_bar
-from ..translate.memory import MemoryStats, MemoryTranslator, TranslationMemory, glossary_fingerprint
+from ..translate.memory import MemoryStats, MemoryTranslator, glossary_fingerprint, open_memory
 from .sources import Item, Source
 from .writer import OutputWriter
 
@@ -59,7 +59,7 @@ class Worker:
 
         self.spec = spec
         self.stats = MemoryStats()
-        self.memory = TranslationMemory(spec.memory_path) if spec.memory_path else None
+        self.memory = open_memory(spec.memory_path) if spec.memory_path else None
         variant = glossary_fingerprint(spec.config)
         self.pipeline = Pipeline(spec.config, memory=lambda t: MemoryTranslator(t, self.memory, self.stats, variant))
 

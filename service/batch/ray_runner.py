@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from ..errors import EngineUnavailable
-from ..translate.memory import TranslationMemory
+from ..errors import BriefsError, EngineUnavailable
+from ..translate.memory import open_memory
 from .job import JobOptions, JobSpec, Outcome, Summary, Worker, _bar, _Plan, _tick, _write_errors
 from .sources import Item, Source
 from .writer import OutputWriter
@@ -168,9 +166,8 @@ class _RayWorker:
     def __init__(self, spec: JobSpec):
         if spec.memory_path:
             try:
-                Path(spec.memory_path).parent.mkdir(parents=True, exist_ok=True)
-                TranslationMemory(spec.memory_path).close()
-            except (OSError, sqlite3.Error) as err:  # e.g. a node that cannot reach the driver's disk
+                open_memory(spec.memory_path).close()
+            except BriefsError as err:  # e.g. a node that cannot reach the driver's disk
                 print(f"briefs: warning: translation memory {spec.memory_path} unusable here ({err}); "
                       "going on without it", file=sys.stderr)
                 spec = replace(spec, memory_path=None)
