@@ -31,6 +31,7 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -234,6 +235,18 @@ def schema_models() -> SimpleNamespace:
         translation: str = Field(description="its English translation")
         source_lang: str | None = None
 
+    class CorrectionRequest(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        source: str = Field(description="one source sentence, as in translation.sentences[].source")
+        text: str = Field(description="the editor's English for it")
+        who: str = Field(description="the editor's name, stored with the correction")
+        source_lang: str | None = Field(None, description="ISO code of the source (default it)")
+        engine: Engine | None = Field(None, description="the engine whose output it replaces (default auto)")
+
+    class SuggestionsRequest(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        sentences: list[str] = Field(description="source sentences to find close human entries for")
+
     class ErrorBody(BaseModel):
         code: str
         message: str
@@ -416,6 +429,27 @@ class Api:
                 return JSONResponse(fidelity_report(body.source, body.translation, _lang(body.source_lang), self))
             except BriefsError as err:
                 raise api_error(err) from None
+
+        @r.post(f"{PREFIX}/corrections", status_code=201, responses=errors, tags=["memory"],
+                summary="Store an editor's correction of one sentence (wins over machine output from now on)")
+        def corrections(body: M.CorrectionRequest, request: Request):  # type: ignore[name-defined]  # models built at runtime
+            self.charge(request, body.source + body.text)
+            if not body.source.strip() or not body.text.strip():
+                raise ApiError(400, "bad_input", "a correction needs the source sentence and its English")
+            try:
+                with self.turns.turn():
+                    entry = self.pipeline.correct(body.source, body.text, who=body.who,
+                                                  language=_lang(body.source_lang) or "it", engine=body.engine)
+            except BriefsError as err:
+                raise api_error(err) from None
+            return JSONResponse(entry.as_dict(), status_code=201)
+
+        @r.post(f"{PREFIX}/suggestions", responses=errors, tags=["memory"],
+                summary="Human entries close to each source sentence (shown to editors, never applied)")
+        def suggestions(body: M.SuggestionsRequest, request: Request):  # type: ignore[name-defined]  # models built at runtime
+            self.charge(request, "".join(body.sentences))
+            found = self.pipeline.suggestions(body.sentences)
+            return JSONResponse({k: [asdict(x) for x in v] for k, v in found.items()})
 
         @r.post(f"{PREFIX}/documents", status_code=202, responses=errors, tags=["documents"],
                 summary="Upload a document (.txt .html .docx .pdf) or a JSONL batch; returns a job")

@@ -491,3 +491,31 @@ def test_the_page_offers_the_briefing_as_word(server, seed_text, tmp_path):
         ["Headline", "Translation"] + (["Checks"] if result.checks else [])
     assert doc.tables[0].rows[1].cells[0].text == paragraphs(seed_text)[0]
     assert doc.tables[0].rows[1].cells[1].text == result.translation.paragraphs[0]
+
+
+# ---- editors' corrections (the translation memory) ------------------------------------------------------
+def test_a_correction_through_the_rest_api_is_in_the_next_run(tmp_path, seed_text):
+    corrected = "Tomorrow, 4 February, the US State Department will host the first ministerial conference on critical minerals."
+    pipeline = Pipeline(Config(engine="offline", threads=1, max_chars=MAX_CHARS, memory=str(tmp_path / "tm.sqlite")))
+    api = Api(pipeline, jobs_dir=tmp_path / "jobs")
+    app = build_app(api.in_turn(pipeline))
+    launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True, api=api)
+    try:
+        with httpx.Client(base_url=app.local_url.rstrip("/"), timeout=120) as c:
+            before = c.post("/api/v1/brief", json={"text": seed_text}).json()
+            source = before["translation"]["sentences"][0]["source"]
+            r = c.post("/api/v1/corrections", json={"source": source, "text": corrected, "who": "bob"})
+            assert r.status_code == 201, r.text
+            stored = r.json()
+            assert (stored["source"], stored["target"], stored["author"], stored["origin"]) == (source, corrected, "bob", "human")
+            assert stored["replaced"] == before["translation"]["sentences"][0]["text"]
+            after = c.post("/api/v1/brief", json={"text": seed_text}).json()
+            assert after["translation"]["sentences"][0]["text"] == corrected
+            assert any("US State Department will host" in b["text"] for b in after["briefs"])
+            near = source.replace("Domani", "Oggi")
+            hints = c.post("/api/v1/suggestions", json={"sentences": [near]}).json()
+            assert hints[near][0]["target"] == corrected and hints[near][0]["score"] >= 90
+            assert "source sentence" in error_of(c.post("/api/v1/corrections", json={"source": " ", "text": "x", "who": "bob"}), 400)
+    finally:
+        app.close()
+        api.close()
