@@ -17,13 +17,14 @@ import time
 from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Callable
 
 
 @dataclass
 class _Request:
     text: str
     key: tuple
-    progress: object | None
+    progress: Callable[[str, int, int], None] | None
     future: Future = field(default_factory=Future)
 
 

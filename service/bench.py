@@ -639,7 +639,7 @@ def run_batch(pipe, paras: list[str], n: int, concurrent: int, log) -> dict:
             t1 = time.perf_counter()
             pipe.run(docs[0], engine="neural")
             single_s = time.perf_counter() - t1
-        figures = {}
+        figures: dict[str, dict] = {}
         for name, size in (("queued", 1), ("batched", DEFAULT_MAX_BATCH)):
             log(f"concurrent: {concurrent} requests at once, {name} (batches of at most {size})")
             batcher = Batcher(pipe, max_batch=size)

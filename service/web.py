@@ -535,13 +535,6 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _md(text: str) -> str:
-    """Plain text shown inside Markdown: HTML escaped, Markdown marks taken literally."""
-    import re
-
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", html.escape(text, quote=False))
-
-
 def _tier_label(tier) -> str:
     limit = f"{tier.min_words}–{tier.max_words} words" if tier.min_words else f"≤ {tier.max_words} words"
     return f"{tier.name.capitalize()} ({limit})"
