@@ -33,24 +33,35 @@ class SummaryItem:
     peers: dict[str, str] = field(default_factory=dict)
 
 
-def load_summaries(path: str | Path, limit: int | None = None) -> list[SummaryItem]:
-    """Items of a JSONL file with {"id", "article", "references": [...], "peers": {name: summary}}
-    ("peers" may be left out). A schema error is BadInput naming the file, line and field."""
+def _objects(path: str | Path, fields: tuple[str, ...], limit: int | None):
+    """(where, row) for each JSON object of a JSONL file that has `fields`, at most `limit` of them;
+    BadInput naming the file and line for anything else, and for a file with no objects."""
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"no such file: {path}")
-    items: list[SummaryItem] = []
+    count = 0
     for n, row in records(path):
-        if limit is not None and len(items) >= limit:
+        if limit is not None and count >= limit:
             break
         where = f"{path.name} line {n}"
         if isinstance(row, LineError):
             raise BadInput(f"{where}: not valid JSON ({row.decode.msg})" if row.decode else f"{where}: {row}")
         if not isinstance(row, dict):
-            raise BadInput(f"{where}: expected a JSON object with id, article, references, peers")
-        for key in ("id", "article", "references"):
+            raise BadInput(f"{where}: expected a JSON object with {', '.join(fields)}")
+        for key in fields:
             if key not in row:
                 raise BadInput(f"{where}: missing field '{key}'")
+        count += 1
+        yield where, row
+    if not count:
+        raise BadInput(f"{path.name}: no items (expected one JSON object per line)")
+
+
+def load_summaries(path: str | Path, limit: int | None = None) -> list[SummaryItem]:
+    """Items of a JSONL file with {"id", "article", "references": [...], "peers": {name: summary}}
+    ("peers" may be left out). A schema error is BadInput naming the file, line and field."""
+    items: list[SummaryItem] = []
+    for where, row in _objects(path, ("id", "article", "references"), limit):
         if not isinstance(row["id"], (str, int)):
             raise BadInput(f"{where}: field 'id' must be a string")
         if not isinstance(row["article"], str) or not row["article"].strip():
@@ -62,8 +73,6 @@ def load_summaries(path: str | Path, limit: int | None = None) -> list[SummaryIt
         if not isinstance(peers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in peers.items()):
             raise BadInput(f"{where}: field 'peers' must map system names to summary text")
         items.append(SummaryItem(str(row["id"]), row["article"], refs, peers))
-    if not items:
-        raise BadInput(f"{path.name}: no items (expected one JSON object per line)")
     return items
 
 
@@ -135,24 +144,10 @@ class HeadlineItem:
 def load_headlines(path: str | Path, limit: int | None = None) -> list[HeadlineItem]:
     """Items of a JSONL file with {"id", "headline", "article"}: news articles with their real
     headlines. A schema error is BadInput naming the file, line and field."""
-    path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"no such file: {path}")
     items: list[HeadlineItem] = []
-    for n, row in records(path):
-        if limit is not None and len(items) >= limit:
-            break
-        where = f"{path.name} line {n}"
-        if isinstance(row, LineError):
-            raise BadInput(f"{where}: not valid JSON ({row.decode.msg})" if row.decode else f"{where}: {row}")
-        if not isinstance(row, dict):
-            raise BadInput(f"{where}: expected a JSON object with id, headline, article")
-        for key in ("id", "headline", "article"):
-            if key not in row:
-                raise BadInput(f"{where}: missing field '{key}'")
-            if key != "id" and (not isinstance(row[key], str) or not row[key].strip()):
+    for where, row in _objects(path, ("id", "headline", "article"), limit):
+        for key in ("headline", "article"):
+            if not isinstance(row[key], str) or not row[key].strip():
                 raise BadInput(f"{where}: field '{key}' must be non-empty text")
         items.append(HeadlineItem(str(row["id"]), row["article"], row["headline"]))
-    if not items:
-        raise BadInput(f"{path.name}: no items (expected one JSON object per line)")
     return items
