@@ -130,7 +130,7 @@ def test_health_openapi_and_metrics(server, http, seed_text):
     assert http.get("/healthz").json()["status"] == "ok"
     schema = http.get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) == {
-        "/api/v1/brief", "/api/v1/translate", "/api/v1/detect", "/api/v1/languages", "/api/v1/check",
+        "/api/v1/brief", "/api/v1/translate", "/api/v1/detect", "/api/v1/languages", "/api/v1/check", "/api/v1/corrections", "/api/v1/suggestions",
         "/api/v1/documents", "/api/v1/documents/{job_id}", "/api/v1/documents/{job_id}/result", "/healthz", "/metrics"}
     assert "text" in schema["components"]["schemas"]["BriefRequest"]["properties"]
 
