@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     pull.set_defaults(func=cmd_models_pull)
 
     for name in SHELLS:
-        importlib.import_module(f"service.{name}").register(sub, common)
+        importlib.import_module(f".{name}", __package__).register(sub, common)
     return parser
 
 
