@@ -23,6 +23,14 @@ CASES = [
      "Antonio Tajani to attend first session of conference in Washington"),
     ("Yesterday the president announced a national reserve of critical minerals worth $12bn, officials said.",
      "President announced national reserve of critical minerals worth $12bn"),
+    # a job description before the subject's name, time phrases after the verb, passive auxiliaries
+    ("British car maker Aston Martin has gone head-to-head with Porsche's 911 sports cars.",
+     "Aston Martin has gone head-to-head with Porsche's 911 sports cars"),
+    ("German airline Lufthansa returned to profit in 2004 after posting huge losses in 2003.",
+     "Lufthansa returned to profit after posting huge losses"),
+    ("Digital music downloads are being included in the main US singles chart for the first time.",
+     "Digital music downloads included in main US singles chart for first time"),
+    ("GlaxoSmithKline saw profits fall 9% last year to £6.2bn.", "GlaxoSmithKline saw profits fall 9% to £6.2bn"),
 ]
 
 
