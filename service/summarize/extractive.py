@@ -289,8 +289,13 @@ class ExtractiveSummarizer:
         others = [i for i in range(n) if i != lead and a.similarity[i][lead] < DUPLICATE and a.words[i] >= self.weights.min_words]
         if not others:
             return None
-        other = max(others, key=lambda i: a.scores[i])
-        second = _main_clause(a.trimmed[other], max_words - word_count(first))
+        second = ""
+        for other in sorted(others, key=lambda i: -a.scores[i])[:6]:
+            clause = re.sub(r"^['\"’”]\s+", "", _main_clause(a.trimmed[other], max_words - word_count(first)))  # a stray closing mark
+            # a clause that reads alone: not a quotation's fragment, and with a verb ("Roots, the epic miniseries" has none)
+            if clause and clause[0] not in _QUOTES and any(t.is_verb for t in headlines.tag([clause])[0]):
+                second = clause
+                break
         if not second:
             return None
         if second.split()[0].lower() in _LOWER_START:
@@ -349,7 +354,7 @@ class ExtractiveSummarizer:
 
 
 DUPLICATE = 0.6  # cosine similarity at which two sentences count as saying the same thing
-_LOWER_START = frozenset("the a an it its this that these those there he she they we his her their".split())
+_LOWER_START = frozenset("the a an it its this that these those there he she they we his her their now but".split())
 
 
 def _key(text: str) -> set[str]:
