@@ -31,6 +31,9 @@ CASES = [
     ("Digital music downloads are being included in the main US singles chart for the first time.",
      "Digital music downloads included in main US singles chart for first time"),
     ("GlaxoSmithKline saw profits fall 9% last year to £6.2bn.", "GlaxoSmithKline saw profits fall 9% to £6.2bn"),
+    # a named speaker's reported speech in the present tense
+    ("Betty Boothroyd has said the House of Lords needs its own Speaker to keep order.",
+     "Betty Boothroyd says House of Lords needs own Speaker to keep order"),
 ]
 
 

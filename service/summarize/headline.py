@@ -177,6 +177,10 @@ _ATTRIBUTION_END = re.compile(
 )
 _ATTRIBUTION_START = re.compile(r"^(?:according to [^,]{2,60},\s*)", re.IGNORECASE)
 _SAID_THAT = re.compile(r"^[^,;:“\"]{2,60}?\b(?:said|says|announced|warned|added|claimed|stated|confirmed|believes?)\s+(?:on \w+\s+)?that\s+", re.IGNORECASE)
+# "Betty Boothroyd has said the House of Lords needs ..." -> "Betty Boothroyd says ...": a named speaker's
+# reported speech without "that", in the headline's present tense
+_SAID_NAME = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,4})(?:has\s+)?(?:said|believes|predicted|insisted|claimed)\s+"
+                        r"(?=(?:the|a|an|his|her|their|its|it|he|she|they|[a-z]+s?|[A-Z][\w'’.-]*)\b)")
 # ", after a debate that lasted all night, approved": an adverbial aside between commas
 _COMMA_ASIDE = re.compile(r"(?<=\w),\s+(?:after|before|despite|following|amid|while|during|since|without|"
                           r"according to|unlike|including|like|for example|for instance)\b[^,;:]{2,100},\s+(?=[a-z])")
@@ -194,6 +198,7 @@ def _plain(sentence: str) -> str:
     s = _RELATIVE.sub(lambda m: "," if m.group().endswith(",") else "", s)
     s = _ATTRIBUTION_START.sub("", s)
     s = _SAID_THAT.sub("", s)
+    s = _SAID_NAME.sub(lambda m: m.group(1) + "says ", s)
     s = _ATTRIBUTION_END.sub("", s)
     s = "".join(ch for ch in s if ch not in _QUOTE_CHARS)
     s = re.sub(r"(^|[\s(])‘", r"\1", s)
