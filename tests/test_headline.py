@@ -31,6 +31,11 @@ CASES = [
     ("Digital music downloads are being included in the main US singles chart for the first time.",
      "Digital music downloads included in main US singles chart for first time"),
     ("GlaxoSmithKline saw profits fall 9% last year to £6.2bn.", "GlaxoSmithKline saw profits fall 9% to £6.2bn"),
+    # a clause ends before an adverbial clause or phrase once it has 6 words
+    ("Rap star Jay-Z is to become a record company executive after being put in charge of the Def Jam label.",
+     "Jay-Z to become record company executive"),
+    ("US rapper Snoop Dogg has been sued for $25m by a make-up artist who says he attacked her.",
+     "US rapper Snoop Dogg sued for $25m"),
     # a named speaker's reported speech in the present tense
     ("Betty Boothroyd has said the House of Lords needs its own Speaker to keep order.",
      "Betty Boothroyd says House of Lords needs own Speaker to keep order"),
