@@ -131,3 +131,21 @@ def test_tier_files_are_read_once_per_pipeline(monkeypatch):
         pipe.brief("Italy joins the minerals alliance of fifty nations. Tajani flies to Washington.", ["headline"], "offline")
     pipe.tiers(["short", "bullets"])
     assert len(reads) == 4  # the four files, once
+
+
+def test_short_brief_fuses_two_facts_and_bullet_one_tells_the_lead():
+    """The short brief joins the lead's main clause with another sentence's; it is not a
+    near-duplicate of any bullet, so bullet 1 may tell the lead sentence in full."""
+    text = ("The Reserve Bank of Australia raised its benchmark interest rate to 5.5% on Wednesday, "
+            "the highest level in four years, despite signs of a slowdown in the economy.\n\n"
+            "Shortly after the decision, new figures showed that economic growth fell in the last quarter. "
+            "Analysts criticised the move and said households with large mortgages would suffer. "
+            "The bank said it had acted to curb inflation, which is expected to rise above its target band. "
+            "Exporters warned that a stronger currency would hurt their sales in Asia.")
+    briefs, _ = Pipeline(Config()).brief(text, ["headline", "short", "bullets"], "offline")
+    by = {b.tier: b.text for b in briefs}
+    assert "; " in by["short"] and by["short"].startswith("The Reserve Bank of Australia raised"), by["short"]
+    items = bullet_items(by["bullets"])
+    assert items[0].startswith("The Reserve Bank of Australia raised its benchmark interest rate"), items
+    for item in items:
+        assert not _near(item, by["short"]), (item, by["short"])

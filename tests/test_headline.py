@@ -23,6 +23,22 @@ CASES = [
      "Antonio Tajani to attend first session of conference in Washington"),
     ("Yesterday the president announced a national reserve of critical minerals worth $12bn, officials said.",
      "President announced national reserve of critical minerals worth $12bn"),
+    # a job description before the subject's name, time phrases after the verb, passive auxiliaries
+    ("British car maker Aston Martin has gone head-to-head with Porsche's 911 sports cars.",
+     "Aston Martin has gone head-to-head with Porsche's 911 sports cars"),
+    ("German airline Lufthansa returned to profit in 2004 after posting huge losses in 2003.",
+     "Lufthansa returned to profit after posting huge losses"),
+    ("Digital music downloads are being included in the main US singles chart for the first time.",
+     "Digital music downloads included in main US singles chart for first time"),
+    ("GlaxoSmithKline saw profits fall 9% last year to £6.2bn.", "GlaxoSmithKline saw profits fall 9% to £6.2bn"),
+    # a clause ends before an adverbial clause or phrase once it has 6 words
+    ("Rap star Jay-Z is to become a record company executive after being put in charge of the Def Jam label.",
+     "Jay-Z to become record company executive"),
+    ("US rapper Snoop Dogg has been sued for $25m by a make-up artist who says he attacked her.",
+     "US rapper Snoop Dogg sued for $25m"),
+    # a named speaker's reported speech in the present tense
+    ("Betty Boothroyd has said the House of Lords needs its own Speaker to keep order.",
+     "Betty Boothroyd says House of Lords needs own Speaker to keep order"),
 ]
 
 

