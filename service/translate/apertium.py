@@ -25,6 +25,7 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..errors import EngineUnavailable
@@ -275,10 +276,10 @@ class ApertiumTranslator:
 
     # ---- running apertium -------------------------------------------------------------------------
     def _pivot(self, texts: list[str], route: tuple[str, ...] | None = None) -> list[str]:
-        # -z (null flush): each sentence is its own block, so the tagger and the transfer never see
-        # the sentence before it, and a sentence translates the same whatever is sent with it
+        # -z (null flush): each sentence is its own block, and `pipe` gives each block a fresh
+        # tagger, so a sentence translates the same whatever is sent with it
         stream = "".join(f"{_escape(t)}.[][<s{k}>]\n\0" for k, t in enumerate(texts))
-        pipe = " | ".join(f"{shlex.quote(self.binary)} -z -f none {d}" for d in route or self.directions)  # marks kept: see _fill
+        pipe = " | ".join(pipe_command(self.binary, d) for d in route or self.directions)  # marks kept: see _fill
         try:
             proc = subprocess.run(
                 ["bash", "-o", "pipefail", "-c", pipe], input=stream.encode("utf-8"), capture_output=True,
@@ -306,11 +307,48 @@ class ApertiumTranslator:
         return listed
 
     def _mode_file(self, direction: str) -> Path | None:
-        datadirs = [os.environ.get("APERTIUM_DATADIR"), Path(self.binary).resolve().parent.parent / "share" / "apertium", "/usr/share/apertium"]
-        for d in datadirs:
-            if d and (Path(d) / "modes" / f"{direction}.mode").is_file():
-                return Path(d) / "modes" / f"{direction}.mode"
-        return None
+        return mode_file(self.binary, direction)
+
+
+def mode_file(binary: str, direction: str) -> Path | None:
+    """The .mode file of `direction` for the apertium at `binary` (APERTIUM_DATADIR first)."""
+    datadirs = [os.environ.get("APERTIUM_DATADIR"), Path(binary).resolve().parent.parent / "share" / "apertium", "/usr/share/apertium"]
+    for d in datadirs:
+        if d and (Path(d) / "modes" / f"{direction}.mode").is_file():
+            return Path(d) / "modes" / f"{direction}.mode"
+    return None
+
+
+# apertium-tagger keeps state for the whole process, across null-flush blocks: how it reads a word of
+# an ambiguity class unseen in training depends on the words it read before (measured: "Concordiamo
+# con quanto affermato" tags "quanto" <adj><itg> alone, <rel><nn> once any earlier block had "che";
+# `apertium-tagger -d` reports both as "a new ambiguity class"). The stages before it (lt-proc,
+# cg-proc) and after it give each block the same output whatever precedes it. So each block gets a
+# tagger process of its own: a shell loop over the null-separated blocks, inside the one pipe.
+_TAGGER = re.compile(r"apertium-tagger\s+(?:-z\s+)?-g\s+(?:\$2\s+)?('[^']*'|[^\s|']+)")
+_TAGGER_PER_BLOCK = (
+    "{{ while IFS= read -r -d '' b || [ -n \"$b\" ]; do printf '%s' \"$b\" | apertium-tagger -g {prob}; printf '\\0'; done; }}"
+)
+
+
+@cache
+def pipe_command(binary: str, direction: str) -> str:
+    """A shell command translating apertium's null-flushed stream format for `direction` (-f none,
+    unknown-word marks kept) with a fresh tagger for every block; `apertium -z -f none` where the
+    mode file or apertium-wblank-mode is missing."""
+    plain = f"{shlex.quote(binary)} -z -f none {direction}"
+    mode, wblank = mode_file(binary, direction), shutil.which("apertium-wblank-mode")
+    if mode is None or wblank is None:
+        return plain
+    try:
+        proc = subprocess.run([wblank, "-z", str(mode)], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return plain
+    command = " ".join(proc.stdout.split())
+    if proc.returncode != 0 or not command or "$" in _TAGGER.sub("", command).replace("$1", "").replace("$2", ""):
+        return plain
+    command = _TAGGER.sub(lambda m: _TAGGER_PER_BLOCK.format(prob=m.group(1)), command)
+    return "(" + command.replace("$1", "-g").replace("$2", "") + ")"
 
 
 @dataclass

@@ -25,9 +25,9 @@ report to flag. Case is kept ("Polizia" -> "Police"). A source that is not insta
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import re
-import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -174,8 +174,10 @@ class Lexicon:
         return out
 
     def _start(self, route: tuple[str, ...], words: list[str]):
+        from .apertium import pipe_command  # a fresh tagger for every block: each word alone
+
         stream = "".join(f"{w}.[][<w{k}>]\n\0" for k, w in enumerate(words)).encode("utf-8")  # -z: one block a word
-        pipe = " | ".join(f"{shlex.quote(self.binary or 'apertium')} -z -f none {d}" for d in route)
+        pipe = " | ".join(pipe_command(self.binary or "apertium", d) for d in route)
         proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
         return proc, stream
@@ -339,16 +341,49 @@ def _cognate(lang: str, word: str) -> str | None:
 def _is_english(word: str, lang: str | None, strict: bool = False) -> bool:
     """`strict`: a made-up English word (a cognate guess) is known to the English word list;
     else: a word of the source that is English ("leader"), to leave as it is."""
-    from .. import english
-
-    try:
-        if strict:
-            return english.zipf(word, "en") >= 2.0
-        # the source word (unknown to the pivot) is common in English: "leader", "and" (English only:
-        # loading the Italian and Spanish lists too would double the engine's start-up)
-        return english.zipf(word, "en") >= 3.3
-    except ImportError:  # no wordfreq: no word counts as English
+    table = english_zipf()
+    if table is None:  # no wordfreq: no word counts as English
         return False
+    if strict:
+        return table.get(word, 0.0) >= 2.0
+    # the source word (unknown to the pivot) is common in English: "leader", "and" (English only:
+    # loading the Italian and Spanish lists too would double the engine's start-up)
+    return table.get(word, 0.0) >= 3.3
+
+
+ZIPF_FLOOR = 2.0  # the lowest Zipf frequency the lexicon asks about
+
+
+@cache
+def english_zipf() -> dict[str, float] | None:
+    """Zipf frequency of the English words (wordfreq's list, the same values as
+    `service.english.zipf` for single lower-case words) at or above ZIPF_FLOOR; None without
+    wordfreq. Loading wordfreq's whole list takes ~0.4 s, so the part the lexicon needs (~96,000
+    words) is kept in the briefs cache directory after the first use and read from there (~0.05 s)."""
+    try:
+        import wordfreq
+    except ImportError:
+        return None
+    from importlib.metadata import version
+
+    from ..config import default_cache_dir
+
+    path = default_cache_dir() / "lexicon" / f"en-zipf{ZIPF_FLOOR}-wordfreq-{version('wordfreq')}.tsv"
+    try:
+        rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())
+        return {w: float(z) for w, z in rows}
+    except (OSError, ValueError):
+        pass
+    # wordfreq's own conversion (zipf_frequency: round(log10(frequency) + 9, 2)), for the list's words
+    table = {w: z for w, f in wordfreq.get_frequency_dict("en").items() if f > 0 and (z := round(math.log10(f) + 9, 2)) >= ZIPF_FLOOR}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(f".{os.getpid()}.part")
+        part.write_text("".join(f"{w}\t{z}\n" for w, z in table.items()), encoding="utf-8")
+        part.replace(path)  # whole or not at all: several processes may build it at once
+    except OSError:
+        pass  # a read-only cache: built again next time
+    return table
 
 
 def _toponym(readings: list[str]) -> bool:
