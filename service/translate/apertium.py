@@ -142,6 +142,9 @@ class ApertiumTranslator:
         if not sentences:
             return []
         texts = [" ".join(s.split()) for s in sentences]
+        if self.lexicon is not None:
+            # words the pivot will leave unknown, Italian or Spanish: most texts have some of both
+            self.lexicon.prestart([self.language, "es"])
         plans = self.protect(texts)
         routes = [self.directions] + ([self.second] if self.second else [])
         if len(routes) > 1:

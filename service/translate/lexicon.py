@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,6 +92,18 @@ class Lexicon:
         self.routes = {lang: [r for r in routes if all(d in installed for d in r)] for lang, routes in ROUTES.items()}
         self.cache: dict[tuple[str, str], str | None] = {}
         self._analysers: dict[str, object] = {}
+        self._ready: dict[tuple[str, ...], subprocess.Popen] = {}  # started routes waiting for their words
+        self._lock = threading.Lock()
+
+    def prestart(self, langs: list[str]) -> None:
+        """Start the first route of each of `langs` now, so that loading its dictionaries (most of a
+        route's cost: ~0.5 s for the Catalan ones) overlaps the sentence pivot; `english` then feeds
+        it. A started route that is not needed waits for a later call (it has read nothing yet)."""
+        with self._lock:
+            for lang in langs:
+                for route in self.routes.get(lang, [])[:1]:
+                    if route not in self._ready:
+                        self._ready[route] = self._spawn(route)
 
     def english(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
         """{(language, word): English or None} for each (language "it"/"es", word as written)."""
@@ -150,37 +163,62 @@ class Lexicon:
         return None
 
     def _through(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """Each word alone through every route of its language, all routes running at once (the
-        first route's answer wins); only answers with no unknown-word mark."""
-        jobs = []
-        for lang, routes in self.routes.items():
-            mine = [w for l, w in words if l == lang]
-            for route in routes:
-                if mine:
-                    jobs.append((lang, mine, self._start(route, mine)))
+        """Each word alone through the routes of its language, in order (the first route's answer
+        wins, so a later route gets only the words the earlier ones left); the languages' routes
+        run at once. Only answers with no unknown-word mark."""
         out: dict[tuple[str, str], str] = {}
-        for lang, mine, (proc, stream) in jobs:
-            stdout, _ = proc.communicate(stream)
-            if proc.returncode != 0:
-                continue
-            pieces = re.split(r"(?:\.\[\])?\[<w(\d+)>\]", stdout.decode("utf-8", "replace").replace("\0", ""))
-            for k, word in enumerate(mine):
-                if 2 * k + 1 >= len(pieces) or pieces[2 * k + 1] != str(k) or (lang, word) in out:
+        step = 0
+        while True:
+            jobs = []
+            for lang, routes in self.routes.items():
+                mine = sorted({w for l, w in words if l == lang and (l, w) not in out})
+                if step < len(routes) and mine:
+                    jobs.append((lang, mine, self._start(routes[step], mine)))
+            if not jobs:
+                return out
+            for lang, mine, (proc, stream) in jobs:
+                stdout, _ = proc.communicate(stream)
+                if proc.returncode != 0:
                     continue
-                text = " ".join(re.sub(r"\.\[\]", "", pieces[2 * k]).split()).strip(" .")
-                text = _PRONOUN.sub("", text)
-                if text and not re.search(r"[*#@\\\[\]]", text) and len(text.split()) <= 3 and text.lower() != word.lower():
-                    out[(lang, word)] = text
-        return out
+                pieces = re.split(r"(?:\.\[\])?\[<w(\d+)>\]", stdout.decode("utf-8", "replace").replace("\0", ""))
+                for k, word in enumerate(mine):
+                    if 2 * k + 1 >= len(pieces) or pieces[2 * k + 1] != str(k):
+                        continue
+                    text = " ".join(re.sub(r"\.\[\]", "", pieces[2 * k]).split()).strip(" .")
+                    text = _PRONOUN.sub("", text)
+                    if text and not re.search(r"[*#@\\\[\]]", text) and len(text.split()) <= 3 and text.lower() != word.lower():
+                        out[(lang, word)] = text
+            step += 1
 
     def _start(self, route: tuple[str, ...], words: list[str]):
+        stream = "".join(f"{w}.[][<w{k}>]\n\0" for k, w in enumerate(words)).encode("utf-8")  # -z: one block a word
+        with self._lock:
+            proc = self._ready.pop(route, None)
+        if proc is None or proc.poll() is not None:
+            proc = self._spawn(route)
+        return proc, stream
+
+    def _spawn(self, route: tuple[str, ...]) -> subprocess.Popen:
         from .apertium import pipe_command  # a fresh tagger for every block: each word alone
 
-        stream = "".join(f"{w}.[][<w{k}>]\n\0" for k, w in enumerate(words)).encode("utf-8")  # -z: one block a word
         pipe = " | ".join(pipe_command(self.binary or "apertium", d) for d in route)
-        proc = subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        return subprocess.Popen(["bash", "-o", "pipefail", "-c", pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, "LC_ALL": "C.UTF-8"})
-        return proc, stream
+
+    def close(self) -> None:
+        """End the started routes that were never fed (they exit on the end of their input)."""
+        with self._lock:
+            ready, self._ready = list(self._ready.values()), {}
+        for proc in ready:
+            try:
+                proc.communicate(b"", timeout=30)
+            except (OSError, subprocess.SubprocessError):
+                proc.kill()
+
+    def __del__(self) -> None:
+        for proc in getattr(self, "_ready", {}).values():
+            if proc.stdin and not proc.stdin.closed:
+                proc.stdin.close()  # the route reads the end of its input and exits
 
     def _readings(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
         """The second pivot's analyser readings of each word ("Baviera<np><top><f><sg>"), one run."""
