@@ -41,6 +41,23 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+# Real Italian news prose with words the offline engine's dictionaries do not hold (it translates the
+# seed with none left): what the fidelity report must flag as left untranslated.
+FLAGGED_PARAGRAPH = (
+    "Il sindaco ha chiuso il pollaio comunale dopo le prenotazioni dei ghiacciati. La volpe è entrata nel "
+    "pollaio di Mario Bianchi il 3 febbraio 2026, e 1,2 miliardi di euro sono stati stanziati per 15mila famiglie."
+)
+FLAGGED_WORDS = {"pollaio", "prenotazioni", "ghiacciati", "stanziati"}
+
+
+@pytest.fixture(scope="session")
+def flagged_article(seed_text) -> str:
+    """The flagged paragraph, then three paragraphs of the seed."""
+    from service.text import paragraphs
+
+    return "\n\n".join([FLAGGED_PARAGRAPH, *paragraphs(seed_text)[1:4]])
+
+
 @pytest.fixture(scope="session")
 def english_text() -> str:
     return ENGLISH.read_text(encoding="utf-8")

@@ -21,10 +21,10 @@ def offline_url(tiny_config):
 
 
 @pytest.mark.slow
-def test_page_marks_flags_and_shows_sources(offline_url, seed_text):
+def test_page_marks_flags_and_shows_sources(offline_url, flagged_article):
     from playwright.sync_api import expect, sync_playwright
 
-    article = "\n\n".join(paragraphs(seed_text)[:4])
+    article = flagged_article
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -38,13 +38,13 @@ def test_page_marks_flags_and_shows_sources(offline_url, seed_text):
             expect(checks.first).to_be_visible(timeout=WAIT_MS)
             marks = page.locator("#translation td.english mark.check")
             expect(marks.first).to_be_visible()
-            assert "semiconduttori" in [m.inner_text() for m in marks.all()]
+            assert "pollaio" in [m.inner_text() for m in marks.all()]
             assert "left untranslated" in marks.first.get_attribute("title")
             assert checks.count() == len(page.locator("#fidelity ol.checks li[data-kind]").all()) >= marks.count() // 2
             assert "untranslated" in checks.first.inner_text()
 
-            # the briefs mark what they repeat of a flagged span (the extended brief copies sentence 2)
-            assert "semiconduttori" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
+            # the briefs mark what they repeat of a flagged span (the extended brief copies sentence 1)
+            assert "pollaio" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
 
             # hover a translated sentence: its Italian source appears
             sentence = page.locator("#translation td.english .sent").first
@@ -52,7 +52,7 @@ def test_page_marks_flags_and_shows_sources(offline_url, seed_text):
             expect(popup).to_be_hidden()
             sentence.hover()
             expect(popup).to_be_visible()
-            assert paragraphs(seed_text)[0][:30] in popup.inner_text()
+            assert paragraphs(article)[0][:30] in popup.inner_text()
 
             # click a bullet: the article sentence it comes from appears
             bullet = page.locator('#fidelity [data-brief="bullets"]').nth(1)
