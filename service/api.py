@@ -616,7 +616,7 @@ def languages_info(config) -> dict:
 
 
 def fidelity_report(source: str, translation: str, source_lang: str | None, api: Api) -> dict:
-    """service.fidelity's report for a translation made elsewhere (`briefs check`'s): the source's
+    """briefs.fidelity's report for a translation made elsewhere (`briefs check`'s): the source's
     sentences aligned to the translation's, each pair checked (names, numbers, untranslated words,
     length, loops, dropped sentences)."""
     from . import fidelity

@@ -2,7 +2,7 @@
 
 Models: random weights in the published architectures of the default models (opus-mt-it-en:
 vocab 80035, d_model 512, 6+6 layers, FFN 2048; distilbart-cnn-12-6: vocab 50264, d_model 1024,
-12+6 layers, FFN 4096), built once by service.synthetic into `<cache>/bench/` and reused. The
+12+6 layers, FFN 4096), built once by briefs.synthetic into `<cache>/bench/` and reused. The
 compute equals the real models'; nothing is downloaded. Tokenizers are trained on the evaluation
 corpora in eval/data/mt when present (realistic token counts), else on the seed article.
 

@@ -27,7 +27,7 @@ SHELLS: tuple[str, ...] = ("web", "evaluate", "batch", "bench", "fidelity", "mem
 
 
 def read_input(path: str, max_chars: int) -> str:
-    """Text of FILE or stdin ('-'), read through the one table of formats (service.documents)."""
+    """Text of FILE or stdin ('-'), read through the one table of formats (briefs.documents)."""
     from .documents import read_file, read_stream
 
     if path == "-":

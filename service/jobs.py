@@ -10,7 +10,7 @@ that stops (or is killed) picks its unfinished jobs up again when it starts:
     memory.sqlite      one translation memory shared by every job (sentences seen before are not
                        translated again)
 
-Jobs run one after another in a background thread, through `service.batch.run_job`; each batch of
+Jobs run one after another in a background thread, through `briefs.batch.run_job`; each batch of
 documents waits for its turn at the pipeline (api.Turns), so the page and API requests are never
 shut out for a whole job.
 """

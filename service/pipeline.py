@@ -107,7 +107,7 @@ class _Doc:
 class Pipeline:
     def __init__(self, config: Config | None = None, *, memory: Callable[[Translator], Translator] | None = None):
         """`memory`, when given, wraps every translation engine this Pipeline creates (once per
-        engine), e.g. with a translation memory (service.batch). Without it, `config.memory` (a path
+        engine), e.g. with a translation memory (briefs.batch). Without it, `config.memory` (a path
         or URL) puts that translation memory in front of every engine."""
         self.config = config or Config()
         self.memory = memory

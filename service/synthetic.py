@@ -3,7 +3,7 @@
 The tests build tiny ones (a few hundred vocabulary entries, a SentencePiece / BPE tokenizer
 trained on the text given) and `briefs bench` builds full-size ones (opus-mt-it-en's shape, the
 default summarizer's shape): the compute equals the real models', nothing is downloaded, and
-both load through the production code path (`service.models.load_seq2seq`).
+both load through the production code path (`briefs.models.load_seq2seq`).
 """
 
 from __future__ import annotations

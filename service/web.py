@@ -36,7 +36,7 @@ from .errors import BadInput, BriefsError
 AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SEED_LABEL = "Italian news: critical-minerals conference in Washington (askanews)"
-UPLOAD_TYPES = list(SUFFIXES)  # service.documents: the one table of formats
+UPLOAD_TYPES = list(SUFFIXES)  # briefs.documents: the one table of formats
 # Login throttle (per client address): after LOGIN_FAILURES wrong logins within LOGIN_WINDOW_S
 # seconds, that client's logins are answered 429 until the window has passed.
 LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 60.0
@@ -157,7 +157,7 @@ def preload(pipeline, language: str = "it") -> list[str]:
 def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
            prevent_thread_lock: bool = False, quiet: bool = False, api=None):
     """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint;
-    `api` (service.api.Api): its /api/v1 routes, /healthz and /metrics on the same server."""
+    `api` (briefs.api.Api): its /api/v1 routes, /healthz and /metrics on the same server."""
     from starlette.middleware import Middleware
 
     if quiet and not prevent_thread_lock:

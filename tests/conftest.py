@@ -53,7 +53,7 @@ FLAGGED_WORDS = {"pollaio", "prenotazioni", "ghiacciati", "stanziati"}
 @pytest.fixture(scope="session")
 def flagged_article(seed_text) -> str:
     """The flagged paragraph, then three paragraphs of the seed."""
-    from service.text import paragraphs
+    from briefs.text import paragraphs
 
     return "\n\n".join([FLAGGED_PARAGRAPH, *paragraphs(seed_text)[1:4]])
 
@@ -71,7 +71,7 @@ def corpus(seed_text, english_text) -> str:
 @pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory, corpus) -> Path:
     """An opus-mt-shaped directory (MarianMTModel, SentencePiece trained on the seed) with random weights."""
-    from service.synthetic import build_marian
+    from briefs.synthetic import build_marian
 
     return build_marian(tmp_path_factory.mktemp("models") / "tiny-opus-mt-it-en", corpus, eos_bias=0.2)
 
@@ -79,16 +79,16 @@ def tiny_marian(tmp_path_factory, corpus) -> Path:
 @pytest.fixture(scope="session")
 def tiny_bart(tmp_path_factory, corpus) -> Path:
     """A BART summarizer directory (byte-level BPE trained on the texts) with random weights."""
-    from service.synthetic import build_bart
+    from briefs.synthetic import build_bart
 
     return build_bart(tmp_path_factory.mktemp("models") / "tiny-bart", corpus, bpe_vocab=1000, eos_bias=0.5)
 
 
 @pytest.fixture(scope="session")
 def tiny_config(tiny_marian, tiny_bart):
-    from service import Config
+    from briefs import Config
 
-    # the torch backends, whose models load through service.models (tests/test_fast_paths.py covers
+    # the torch backends, whose models load through briefs.models (tests/test_fast_paths.py covers
     # the CTranslate2 and int8 defaults; the CLI tests run the defaults end to end)
     return Config(engine="neural", mt_models={"it": str(tiny_marian)}, mt_fallback=None,
                   summarizer_model=str(tiny_bart), num_beams=2, summary_beams=1, threads=1,
@@ -106,7 +106,7 @@ def briefs_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_pipeline(tiny_config):
-    from service import Pipeline
+    from briefs import Pipeline
 
     return Pipeline(tiny_config)
 
@@ -114,7 +114,7 @@ def tiny_pipeline(tiny_config):
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, timeout: int = 300):
     """`briefs ARGS` in a subprocess, as a user runs it: (exit code, stdout, stderr)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "service.cli", *args], input=stdin, capture_output=True, cwd=ROOT,
+        [sys.executable, "-m", "briefs.cli", *args], input=stdin, capture_output=True, cwd=ROOT,
         env={**os.environ, **(env or {})}, timeout=timeout,
     )
     return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")

@@ -19,10 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service import Config, Pipeline
-from service.api import Api, read_keys
-from service.text import clean, paragraphs
-from service.web import build_app, launch
+from briefs import Config, Pipeline
+from briefs.api import Api, read_keys
+from briefs.text import clean, paragraphs
+from briefs.web import build_app, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CHARS = 20_000
@@ -235,7 +235,7 @@ def test_keys_are_required_once_configured(tmp_path, seed_text):
 def test_without_keys_only_this_machine_may_call(server):
     from types import SimpleNamespace
 
-    from service.api import ApiError
+    from briefs.api import ApiError
 
     def ask(host):
         return server.api.authorize(SimpleNamespace(headers={}, client=SimpleNamespace(host=host)))
@@ -391,7 +391,7 @@ def test_a_documents_job_survives_a_server_restart(tmp_path, seed_text):
     items = [{"id": f"doc-{i:02d}", "text": f"Notizia numero {i + 1}. {paras[i % len(paras)]}"} for i in range(24)]
     port, jobs = free_port(), tmp_path / "jobs"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "service.cli", "web", "--engine", "offline", "--no-preload", "--port", str(port),
+    cmd = [sys.executable, "-m", "briefs.cli", "web", "--engine", "offline", "--no-preload", "--port", str(port),
            "--jobs-dir", str(jobs), "--threads", "1"]
 
     def start():
@@ -481,7 +481,7 @@ def test_bad_api_settings_are_one_line_errors(cli, tmp_path):
 def test_the_page_offers_the_briefing_as_word(server, seed_text, tmp_path):
     from docx import Document
 
-    from service.web import _write_downloads
+    from briefs.web import _write_downloads
 
     result = server.pipeline.run(seed_text, tiers=["headline"])
     md, js, word = _write_downloads(tmp_path, result.to_dict(), seed_text)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from service.batch import (
+from briefs.batch import (
     JobOptions,
     JobSpec,
     MemoryTranslator,
@@ -27,8 +27,8 @@ from service.batch import (
     open_source,
     run_job,
 )
-from service.cli import main as cli_main
-from service.errors import BadInput
+from briefs.cli import main as cli_main
+from briefs.errors import BadInput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -260,7 +260,7 @@ def test_kill_9_mid_job_then_resume_gives_every_id_exactly_once(tmp_path, tiny_m
     n = 240
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"doc-{k:03d}", "text": italian(k)} for k in range(n)])
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "service.cli", "batch", str(src), str(out), "--no-briefs", "--batch-size", "8",
+    cmd = [sys.executable, "-m", "briefs.cli", "batch", str(src), str(out), "--no-briefs", "--batch-size", "8",
            *tiny_model_args, "--threads", "1"]
     env = dict(os.environ)
 
@@ -469,7 +469,7 @@ def test_a_shard_reads_back_exactly_its_items(tmp_path, fmt):
 
 def test_memory_key_has_the_settings_that_change_translations(tiny_config, tmp_path):
     """Two beam sizes, or two glossaries, must not share remembered translations."""
-    from service.batch import Worker
+    from briefs.batch import Worker
 
     def key(config):
         worker = Worker(JobSpec(config.with_(threads=1), tiers=[]))

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from service import Pipeline
-from service.config import Config
-from service.errors import BadInput
-from service.summarize import load_tiers
-from service.summarize.seq2seq import Seq2SeqSummarizer
-from service.synthetic import build_bart
+from briefs import Pipeline
+from briefs.config import Config
+from briefs.errors import BadInput
+from briefs.summarize import load_tiers
+from briefs.summarize.seq2seq import Seq2SeqSummarizer
+from briefs.synthetic import build_bart
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_rows_stop_at_their_own_end_token(stopping_bart, articles):
 
 def test_fixed_hooks_apply_per_row(tiny_bart, articles):
     """The bench's hooks (fixed lengths, copied tokens) give the same texts batched as alone."""
-    from service.bench import copying_tokens
+    from briefs.bench import copying_tokens
 
     summarizer = Seq2SeqSummarizer(str(tiny_bart), num_beams=1, lookup=6)
     summarizer.fixed_lengths = lambda tier: 10 if tier.name == "headline" else 24
@@ -103,7 +103,7 @@ def test_batcher_runs_requests_that_arrive_together_as_one_batch(tiny_config, se
     share one run_many; a bad request gets its own error and does not fail the others."""
     import threading
 
-    from service.batcher import Batcher
+    from briefs.batcher import Batcher
 
     pipe = Pipeline(replace(tiny_config, summary_beams=1))
     texts = [seed_text[:900], seed_text[900:2000], english_text[:700], "   "]
@@ -140,7 +140,7 @@ def test_web_page_batches_concurrent_requests(tiny_config, english_text):
 
     from gradio_client import Client
 
-    from service.web import build_app, launch
+    from briefs.web import build_app, launch
 
     pipe = Pipeline(replace(tiny_config, summary_beams=1))
     app = build_app(pipe, max_batch=4)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from service.bench import out_len, table
+from briefs.bench import out_len, table
 
 pytest.importorskip("psutil")
 

@@ -9,11 +9,11 @@ import shutil
 
 import pytest
 
-from service.config import PROMPTS_DIR, Config
-from service.pipeline import Pipeline
-from service.summarize import tiers as tiers_mod
-from service.summarize.tiers import balance_marks, bullet_items
-from service.text import paragraphs, sentences
+from briefs.config import PROMPTS_DIR, Config
+from briefs.pipeline import Pipeline
+from briefs.summarize import tiers as tiers_mod
+from briefs.summarize.tiers import balance_marks, bullet_items
+from briefs.text import paragraphs, sentences
 
 
 def _key(s: str) -> set[str]:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from service.text import paragraphs
+from briefs.text import paragraphs
 
 
 def assert_one_line_error(code, out, err, expected_code, fragment):
@@ -95,12 +95,12 @@ def test_source_lang_override(cli, tiny_model_args):
 
 def test_models_pull_fetches_the_configured_models(monkeypatch, capsys):
     """`briefs models pull` downloads the defaults, or what --mt-model / --summarizer-model name."""
-    import service.models
-    from service.cli import main
-    from service.config import DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER
+    import briefs.models
+    from briefs.cli import main
+    from briefs.config import DEFAULT_MT_FALLBACK, DEFAULT_MT_MODELS, DEFAULT_SUMMARIZER
 
     asked = []
-    monkeypatch.setattr(service.models, "pull", lambda ids: asked.append(list(ids)) or [f"/cache/{m}" for m in ids])
+    monkeypatch.setattr(briefs.models, "pull", lambda ids: asked.append(list(ids)) or [f"/cache/{m}" for m in ids])
     assert main(["models", "pull"]) == 0
     assert set(asked[-1]) == {*DEFAULT_MT_MODELS.values(), DEFAULT_MT_FALLBACK, DEFAULT_SUMMARIZER}
     assert main(["models", "pull", "--summarizer-model", "acme/sum", "--mt-model", "it=acme/it-en"]) == 0

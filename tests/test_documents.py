@@ -1,4 +1,4 @@
-"""service.documents: one table of formats, each reader limited by what the document contains."""
+"""briefs.documents: one table of formats, each reader limited by what the document contains."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from service import documents
-from service.documents import FORMATS, SUFFIXES, read_bytes, read_file, read_stream
-from service.errors import BadInput
+from briefs import documents
+from briefs.documents import FORMATS, SUFFIXES, read_bytes, read_file, read_stream
+from briefs.errors import BadInput
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -87,8 +87,8 @@ def test_docx_limit_is_on_its_text_not_its_size(tmp_path):
 def test_every_reader_is_in_the_one_table():
     assert set(SUFFIXES) == {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
     assert all(FORMATS[s].max_bytes(1000) >= 4000 for s in SUFFIXES)
-    from service import web
-    from service.batch import DOC_SUFFIXES
+    from briefs import web
+    from briefs.batch import DOC_SUFFIXES
 
     assert web.UPLOAD_TYPES == list(SUFFIXES) and DOC_SUFFIXES == SUFFIXES
 

@@ -8,10 +8,10 @@ import pickle
 
 import pytest
 
-from service import Config, Pipeline, engines
-from service.cli import main as cli_main
-from service.errors import EngineUnavailable, ModelUnavailable
-from service.translate.memory import MemoryTranslator, TranslationMemory
+from briefs import Config, Pipeline, engines
+from briefs.cli import main as cli_main
+from briefs.errors import EngineUnavailable, ModelUnavailable
+from briefs.translate.memory import MemoryTranslator, TranslationMemory
 from toy_engine import ToyTranslator
 
 FRENCH = "Le ministre arrive ce soir.\n\nLa conférence commence demain."

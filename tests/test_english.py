@@ -1,6 +1,6 @@
 """The English word list (service/english.py): leftover Italian/Spanish words in English text."""
 
-from service.english import is_english, leftover_words
+from briefs.english import is_english, leftover_words
 
 
 def test_leftover_italian_and_spanish_words_are_found_names_are_not():

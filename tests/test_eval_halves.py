@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from service.errors import BadInput
-from service.evaluate import bootstrap_diff, half, lead_words, load_headlines
+from briefs.errors import BadInput
+from briefs.evaluate import bootstrap_diff, half, lead_words, load_headlines
 
 ARTICLES = [
     ("rates", "Bank holds rates at 4.75%",

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from service.errors import BadInput
-from service.evaluate import (
+from briefs.errors import BadInput
+from briefs.evaluate import (
     Rouge,
     SummaryItem,
     evaluate_summaries,
@@ -100,7 +100,7 @@ class _Fixed:
 
 
 def test_tier_limits_are_enforced_and_counted(tmp_path, monkeypatch):
-    from service import Config, Pipeline
+    from briefs import Config, Pipeline
 
     pipeline = Pipeline(Config())
     fixed = _Fixed({"headline": [30, 10], "extended": [150, 60]})

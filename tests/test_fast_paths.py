@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from service import Pipeline
-from service.config import Config
-from service.summarize import load_tiers, seq2seq
-from service.summarize.seq2seq import Seq2SeqSummarizer
-from service.synthetic import build_bart
-from service.text import paragraphs, sentences
-from service.translate import ctranslate
-from service.translate.marian import MarianTranslator
+from briefs import Pipeline
+from briefs.config import Config
+from briefs.summarize import load_tiers, seq2seq
+from briefs.summarize.seq2seq import Seq2SeqSummarizer
+from briefs.synthetic import build_bart
+from briefs.text import paragraphs, sentences
+from briefs.translate import ctranslate
+from briefs.translate.marian import MarianTranslator
 
 ctranslate2 = pytest.importorskip("ctranslate2")  # the `fast` extra; CI installs it (`.[dev]`)
 
@@ -188,7 +188,7 @@ def test_drafts_change_the_number_of_decoder_calls_not_the_text(stopping_bart, e
 def test_fixed_tokens_are_written_and_copied_runs_take_few_calls(tiny_bart, english_text):
     """The bench's workload hook: the pass writes exactly the tokens asked for, and runs copied
     from the article are settled several to a decoder call."""
-    from service.bench import copying_tokens
+    from briefs.bench import copying_tokens
 
     summarizer = Seq2SeqSummarizer(str(tiny_bart), num_beams=1, lookup=6)
     summarizer.fixed_tokens = copying_tokens
@@ -241,7 +241,7 @@ def test_loading_ctranslate2_leaves_torch_threads_alone(tiny_marian, tmp_path):
     code = (
         "import torch; torch.set_num_threads(2)\n"
         "from pathlib import Path\n"
-        "from service.translate.ctranslate import CTranslate2Translator\n"
+        "from briefs.translate.ctranslate import CTranslate2Translator\n"
         f"CTranslate2Translator({str(tiny_marian)!r}, threads=2, cache_dir=Path({str(tmp_path)!r}))\n"
         "print(torch.get_num_threads())\n"
     )
@@ -274,14 +274,14 @@ def test_conversion_is_cached_per_model_and_quantization(tiny_marian, tmp_path, 
 
 
 def test_missing_model_is_still_model_unavailable(tmp_path):
-    from service.errors import ModelUnavailable
+    from briefs.errors import ModelUnavailable
 
     with pytest.raises(ModelUnavailable):
         ctranslate.converted(str(tmp_path / "no-such-model"), "int8", tmp_path)
 
 
 def test_cli_backend_flags_reach_config():
-    from service.cli import build_parser, config_from_args
+    from briefs.cli import build_parser, config_from_args
 
     args = build_parser().parse_args(["run", "x.txt", "--mt-backend", "torch-int8", "--summary-backend", "torch",
                                       "--summary-beams", "2", "--summary-lookup", "0"])

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from service import Pipeline, wire
-from service.evaluate.checks import corruptions, measure
-from service.fidelity import (
+from briefs import Pipeline, wire
+from briefs.evaluate.checks import corruptions, measure
+from briefs.fidelity import (
     attribute,
     check_texts,
     content_words,
@@ -20,10 +20,10 @@ from service.fidelity import (
     pair_checks,
     report,
 )
-from service.pipeline import Result
-from service.render import markdown
-from service.text import paragraphs
-from service.translate.glossary import Glossary
+from briefs.pipeline import Result
+from briefs.render import markdown
+from briefs.text import paragraphs
+from briefs.translate.glossary import Glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 MT = ROOT / "eval" / "data" / "mt"

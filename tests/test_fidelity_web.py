@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from service import Pipeline
-from service.text import paragraphs
-from service.web import build_app, launch
+from briefs import Pipeline
+from briefs.text import paragraphs
+from briefs.web import build_app, launch
 from test_web import CHROMIUM_ARGS, WAIT_MS, free_port
 
 

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from service import Config, Pipeline
-from service.cli import build_parser, main
-from service.errors import BadInput, EngineUnavailable
+from briefs import Config, Pipeline
+from briefs.cli import build_parser, main
+from briefs.errors import BadInput, EngineUnavailable
 
 BAD_FLAGS = [
     (["run", "--max-chars", "-5"], "--max-chars"),

@@ -3,11 +3,11 @@ sentences; the same rules check any engine's headline."""
 
 import pytest
 
-from service.config import Config
-from service.pipeline import Pipeline
-from service.summarize import headline as H
-from service.summarize.tiers import Tier
-from service.text import word_count
+from briefs.config import Config
+from briefs.pipeline import Pipeline
+from briefs.summarize import headline as H
+from briefs.summarize.tiers import Tier
+from briefs.text import word_count
 
 # News sentences in the forms the rules are for: leading time adverbials, asides, attributions,
 # quotations, appositives, long noun phrases that must not be cut in two.

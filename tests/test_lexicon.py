@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from service import Config, Pipeline
-from service.batch import JobOptions, JobSpec, open_source, run_job
-from service.english import leftover_words
-from service.numbers import englishify
-from service.text import paragraphs
-from service.translate import IdentityTranslator
-from service.translate.apertium import ApertiumTranslator
-from service.translate.glossary import Glossary, GlossaryTranslator
-from service.translate.lexicon import Lexicon
+from briefs import Config, Pipeline
+from briefs.batch import JobOptions, JobSpec, open_source, run_job
+from briefs.english import leftover_words
+from briefs.numbers import englishify
+from briefs.text import paragraphs
+from briefs.translate import IdentityTranslator
+from briefs.translate.apertium import ApertiumTranslator
+from briefs.translate.glossary import Glossary, GlossaryTranslator
+from briefs.translate.lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 MT = ROOT / "eval" / "data" / "mt"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from service import Config, Pipeline
-from service.errors import BadInput
-from service.translate.memory import (
+from briefs import Config, Pipeline
+from briefs.errors import BadInput
+from briefs.translate.memory import (
     HUMAN,
     MACHINE,
     Entry,
@@ -267,7 +267,7 @@ def test_ray_job_on_two_nodes_translates_each_repeated_sentence_once(tmp_path, p
     ray = pytest.importorskip("ray")
     from ray.cluster_utils import Cluster
 
-    from service.batch import JobOptions, JobSpec, open_source, run_job
+    from briefs.batch import JobOptions, JobSpec, open_source, run_job
 
     shared = ["Il ministro degli Esteri arriva oggi a Roma per il vertice.",
               "Secondo il governo, le scorte di materie prime critiche bastano per un mese.",
@@ -319,7 +319,7 @@ def test_workers_sharing_a_memory_split_the_work(pg_url):
 @pytest.fixture
 def memory_page(tmp_path):
     """The web page over an offline pipeline with its own SQLite memory: (url, pipeline)."""
-    from service.web import build_app, launch
+    from briefs.web import build_app, launch
 
     pipeline = Pipeline(Config(engine="offline", memory=str(tmp_path / "tm.sqlite")))
     app = build_app(pipeline)

@@ -1,6 +1,6 @@
 """Numbers, amounts, percentages and dates read alike from Italian and English (service/numbers.py)."""
 
-from service.numbers import englishify, quantities
+from briefs.numbers import englishify, quantities
 
 
 def values(text, lang):

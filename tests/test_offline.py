@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from service import Config, Pipeline
-from service.errors import BadInput, EngineUnavailable
-from service.summarize.extractive import ExtractiveSummarizer
-from service.summarize.tiers import load_tiers
-from service.text import paragraphs, sentences, word_count
-from service.translate.apertium import ApertiumTranslator
-from service.translate.glossary import Glossary, GlossaryTranslator
-from service.translate.marian import MarianTranslator
+from briefs import Config, Pipeline
+from briefs.errors import BadInput, EngineUnavailable
+from briefs.summarize.extractive import ExtractiveSummarizer
+from briefs.summarize.tiers import load_tiers
+from briefs.text import paragraphs, sentences, word_count
+from briefs.translate.apertium import ApertiumTranslator
+from briefs.translate.glossary import Glossary, GlossaryTranslator
+from briefs.translate.marian import MarianTranslator
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_48b0761d22084af5.txt"
 

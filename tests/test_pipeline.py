@@ -5,14 +5,14 @@ from dataclasses import replace
 
 import pytest
 
-from service import Config, Pipeline
-from service.errors import BadInput, ModelUnavailable, UnsupportedLanguage
-from service.pipeline import Result
-from service.summarize.seq2seq import Seq2SeqSummarizer
-from service.summarize.tiers import load_tiers
-from service.synthetic import build_bart
-from service.text import paragraphs, sentences, word_count
-from service.translate.marian import MarianTranslator
+from briefs import Config, Pipeline
+from briefs.errors import BadInput, ModelUnavailable, UnsupportedLanguage
+from briefs.pipeline import Result
+from briefs.summarize.seq2seq import Seq2SeqSummarizer
+from briefs.summarize.tiers import load_tiers
+from briefs.synthetic import build_bart
+from briefs.text import paragraphs, sentences, word_count
+from briefs.translate.marian import MarianTranslator
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_long_article_is_summarized_in_chunks(tmp_path_factory, corpus, english_
 
 
 def test_models_load_once_per_process(tiny_config, tiny_bart):
-    from service.models import _load
+    from briefs.models import _load
 
     Pipeline(tiny_config).summarizer()
     before = _load.cache_info()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import build_parser
+from briefs.cli import build_parser
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from service.errors import BadInput
-from service.text import clean, decode, paragraphs, sentences, word_count
+from briefs.errors import BadInput
+from briefs.text import clean, decode, paragraphs, sentences, word_count
 
 
 def test_seed_abbreviations_do_not_split(seed_text):

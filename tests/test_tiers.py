@@ -2,10 +2,10 @@
 
 import pytest
 
-from service.config import PROMPTS_DIR
-from service.errors import BadInput
-from service.summarize.tiers import Tier, bullet_items, fit_clause, load_tiers
-from service.text import word_count
+from briefs.config import PROMPTS_DIR
+from briefs.errors import BadInput
+from briefs.summarize.tiers import Tier, bullet_items, fit_clause, load_tiers
+from briefs.text import word_count
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from service import Pipeline
-from service.errors import BadInput
-from service.summarize import load_tiers
-from service.text import clean, paragraphs, word_count
-from service.web import SEED_LABEL, build_app, launch, parse_auth
-from service.wire import split
+from briefs import Pipeline
+from briefs.errors import BadInput
+from briefs.summarize import load_tiers
+from briefs.text import clean, paragraphs, word_count
+from briefs.web import SEED_LABEL, build_app, launch, parse_auth
+from briefs.wire import split
 
 TIERS = ["headline", "short", "bullets", "extended"]
 WAIT_MS = 240_000  # upper bound for the page to show a result; a busy 2-core machine is slow
@@ -115,7 +115,7 @@ def test_api_options_and_uploaded_files(url, seed_text, tmp_path):
 
 
 def test_twenty_concurrent_requests_are_all_answered_by_one_set_of_models(url, seed_text):
-    from service import models
+    from briefs import models
 
     paras = paragraphs(seed_text)
     texts = [f"Notizia numero {i + 1}. {paras[i % len(paras)]}" for i in range(20)]
@@ -137,7 +137,7 @@ def test_twenty_concurrent_requests_are_all_answered_by_one_set_of_models(url, s
 
 
 def test_progress_names_the_step_under_way(web_pipeline, seed_text):
-    from service.web import _progress_reporter
+    from briefs.web import _progress_reporter
 
     seen: list[tuple[str, tuple]] = []
     web_pipeline.run(seed_text, tiers=["headline", "short"],
@@ -339,7 +339,7 @@ def test_login_attempts_are_throttled_per_client(web_pipeline, monkeypatch):
 
     import httpx
 
-    from service import web
+    from briefs import web
 
     monkeypatch.setattr(web, "LOGIN_WINDOW_S", 8.0)
     app = serve(web_pipeline, auth=("staff", "right"))
@@ -370,14 +370,14 @@ def test_login_attempts_are_throttled_per_client(web_pipeline, monkeypatch):
      "unsupported source language '&lt;img src=x onerror=alert(1)&gt;'"),
 ])
 def test_page_messages_are_for_staff_and_escaped(error, expected):
-    from service.web import staff_message
+    from briefs.web import staff_message
 
     assert staff_message(error) == expected
 
 
 def test_model_advice_on_the_page_names_no_commands():
-    from service.errors import ModelUnavailable
-    from service.web import staff_message
+    from briefs.errors import ModelUnavailable
+    from briefs.web import staff_message
 
     message = staff_message(ModelUnavailable("Helsinki-NLP/opus-mt-it-en", "not in the local cache"))
     assert "`" not in message and "--" not in message and "offline engine" in message
@@ -386,7 +386,7 @@ def test_model_advice_on_the_page_names_no_commands():
 def test_login_throttle_counts_each_client_apart():
     import asyncio
 
-    from service.web import LoginThrottle
+    from briefs.web import LoginThrottle
 
     async def gradio_login(scope, receive, send):  # every password wrong
         await send({"type": "http.response.start", "status": 400, "headers": []})

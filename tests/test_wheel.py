@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from service.summarize.tiers import load_tiers
+from briefs.summarize.tiers import load_tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_48b0761d22084af5.txt"
-PACKAGE = "service"  # the import package (the distribution is `briefs`)
+PACKAGE = "briefs"  # the import package (the distribution is `briefs`)
 
 pytestmark = pytest.mark.slow
 

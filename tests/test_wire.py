@@ -3,9 +3,9 @@ brief (service/wire.py); the translation keeps them aside as `translation.metada
 
 import pytest
 
-from service import wire
-from service.config import Config
-from service.pipeline import Pipeline
+from briefs import wire
+from briefs.config import Config
+from briefs.pipeline import Pipeline
 
 # Openings as the agencies write them (one real-format example each).
 OPENINGS = [

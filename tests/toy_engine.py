@@ -1,5 +1,5 @@
 """A toy MT engine: everything adding an engine takes, besides its one line in
-`service.engines.TRANSLATORS` (tests/test_engines.py adds that line)."""
+`briefs.engines.TRANSLATORS` (tests/test_engines.py adds that line)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ Exit codes: 0 every item succeeded; 4 some items failed (their errors are in OUT
 has duplicate ids; 2 the input file is unusable (missing, unreadable, not JSONL/CSV/directory).
 
 Modules: `sources` (readers), `writer` (OutputWriter), `job` (Worker, run_job, the local runner),
-`ray_runner`, `command` (the sub-command); the translation memory is `service.translate.memory`.
+`ray_runner`, `command` (the sub-command); the translation memory is `briefs.translate.memory`.
 """
 
 from __future__ import annotations

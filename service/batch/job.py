@@ -44,7 +44,7 @@ def error_outcome(item: Item, reason: object, exit_code: int) -> Outcome:
 class JobSpec:
     """What a Worker needs to build its Pipeline; plain data, so it travels to Ray actors."""
 
-    config: Any  # service.config.Config
+    config: Any  # briefs.config.Config
     tiers: list[str] | None = None  # None: the config's tiers; [] no briefs
     engine: str | None = None
     source_lang: str | None = None

@@ -16,7 +16,7 @@ from ..documents import SUFFIXES
 from ..errors import BadInput
 from ..jsonl import LineError, count_lines, parse_line, raw_lines
 
-DOC_SUFFIXES = SUFFIXES  # service.documents: the one table of formats
+DOC_SUFFIXES = SUFFIXES  # briefs.documents: the one table of formats
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 

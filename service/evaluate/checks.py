@@ -9,7 +9,7 @@ translations: false checks on faithful references, and the share of deliberate c
   lacks. Only corruptions of something the source has are made (a number the source also has, a
   name whose words are in the source), so each one really is an error of the translation.
 
-    python -m service.fidelity_eval --source eval/data/mt/flores200-devtest.ita \\
+    python -m briefs.fidelity_eval --source eval/data/mt/flores200-devtest.ita \\
         --reference eval/data/mt/flores200-devtest.eng [--limit N] [--json]
 """
 

@@ -14,7 +14,7 @@ ROUGE_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": 
 
 # Sentence splitting for ROUGE-Lsum (one sentence per line). "regex" (a break after . ! or ? and
 # whitespace) reproduces the published SummEval peer figures exactly (docs/design.md); "project" is
-# service.text.sentences; "nltk" is nltk.sent_tokenize and needs the punkt data installed.
+# briefs.text.sentences; "nltk" is nltk.sent_tokenize and needs the punkt data installed.
 SPLITS = ("regex", "project", "nltk")
 _REGEX_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
@@ -111,7 +111,7 @@ def lead_words(article: str, n: int = 14) -> str:
 
 
 def lead3(article: str) -> str:
-    """The project's Lead-3 baseline: the first three sentences (service.text.sentences), one per line."""
+    """The project's Lead-3 baseline: the first three sentences (briefs.text.sentences), one per line."""
     return "\n".join(article_sentences(article)[:3])
 
 
@@ -132,7 +132,7 @@ def score_mt(hypotheses: list[str], references: list[str]) -> dict:
 
 
 def leftover_rate(texts: list[str], sources: list[str] | None = None) -> dict:
-    """Words left in Italian or Spanish per 1,000 words of `texts` (service.english.leftover_words,
+    """Words left in Italian or Spanish per 1,000 words of `texts` (briefs.english.leftover_words,
     the fidelity report's list; with `sources`, also words copied from the source that no list
     knows), and the most frequent of them."""
     from collections import Counter

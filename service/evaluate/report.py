@@ -153,7 +153,7 @@ def markdown(report: dict) -> str:
             lines.append(f"- fidelity checks per 1,000 words of translation: {c['all']} "
                          f"({', '.join(f'{k} {v}' for k, v in c['by_kind'].items()) or 'none'})")
         if report.get("leftover", {}).get("top"):
-            lines.append(f"- leftover words (service.english.leftover_words), most frequent: {', '.join(report['leftover']['top'][:12])}")
+            lines.append(f"- leftover words (briefs.english.leftover_words), most frequent: {', '.join(report['leftover']['top'][:12])}")
     elif kind == "crosslingual":
         lines += [f"- {report['briefed']} of {report['articles']} articles briefed; detected languages "
                   f"{report['detected_languages']}; article translation BLEU {report['article_bleu']:.2f}, "

@@ -395,7 +395,7 @@ ZIPF_FLOOR = 2.0  # the lowest Zipf frequency the lexicon asks about
 @cache
 def english_zipf() -> dict[str, float] | None:
     """Zipf frequency of the English words (wordfreq's list, the same values as
-    `service.english.zipf` for single lower-case words) at or above ZIPF_FLOOR; None without
+    `briefs.english.zipf` for single lower-case words) at or above ZIPF_FLOOR; None without
     wordfreq. Loading wordfreq's whole list takes ~0.4 s, so the part the lexicon needs (~96,000
     words) is kept in the briefs cache directory after the first use and read from there (~0.05 s)."""
     try:

@@ -285,7 +285,7 @@ class Measured:
 def measured(args: list[str], tmp_path: Path, timeout: int = 300) -> Measured:
     """`briefs ARGS` under a fresh wrapper process, so getrusage(RUSAGE_CHILDREN) is this command's alone."""
     report = tmp_path / f"rusage-{os.getpid()}-{random.random():.9f}.json"
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(report), sys.executable, "-m", "service.cli", *args],
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(report), sys.executable, "-m", "briefs.cli", *args],
                           capture_output=True, cwd=ROOT, timeout=timeout, env=dict(os.environ))
     use = json.loads(report.read_text())
     return Measured(use["rc"], proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"),

@@ -8,7 +8,7 @@ import json
 import pytest
 from corpus import CASES, COMMENT, FOOTER, NAV, REFUSE_CPU_S, REFUSE_PEAK_MB, measured, seed_paragraphs
 
-from service.documents import read_file
+from briefs.documents import read_file
 
 ACCEPTED_PEAK_MB = 1024  # a long document read in full: no runaway either
 

@@ -33,7 +33,7 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "web", "--engine", "offline", "--no-preload", "--port", str(self.port)],
+            [sys.executable, "-m", "briefs.cli", "web", "--engine", "offline", "--no-preload", "--port", str(self.port)],
             cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.ps = psutil.Process(self.proc.pid)
         deadline = time.time() + 180
@@ -138,7 +138,7 @@ def test_a_hostile_upload_does_not_hold_up_other_users(hostile, server):
 
 
 def test_port_in_use_is_one_line(server):
-    proc = subprocess.run([sys.executable, "-m", "service.cli", "web", "--no-preload", "--port", str(server.port)],
+    proc = subprocess.run([sys.executable, "-m", "briefs.cli", "web", "--no-preload", "--port", str(server.port)],
                           cwd=ROOT, capture_output=True, timeout=120)
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.count("\n") == 1 and f"port {server.port}" in err and "in use" in err
@@ -149,7 +149,7 @@ def test_sigterm_removes_the_result_folder_and_no_share_hint(tmp_path):
 
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "web", "--engine", "offline", "--no-preload",
+    proc = subprocess.Popen([sys.executable, "-m", "briefs.cli", "web", "--engine", "offline", "--no-preload",
                              "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 180
     while not list(tmp_path.glob("briefs-web-*")) or not _listening(port):
