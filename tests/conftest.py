@@ -47,7 +47,13 @@ FLAGGED_PARAGRAPH = (
     "Il sindaco ha chiuso il pollaio comunale dopo le prenotazioni dei ghiacciati. La volpe è entrata nel "
     "pollaio di Mario Bianchi il 3 febbraio 2026, e 1,2 miliardi di euro sono stati stanziati per 15mila famiglie."
 )
-FLAGGED_WORDS = {"pollaio", "prenotazioni", "ghiacciati", "stanziati"}
+FLAGGED_WORDS = frozenset({"pollaio", "prenotazioni", "ghiacciati", "stanziati"})
+
+
+@pytest.fixture(scope="session")
+def flagged_words() -> frozenset[str]:
+    """The words of FLAGGED_PARAGRAPH that the offline engine leaves in Italian."""
+    return FLAGGED_WORDS
 
 
 @pytest.fixture(scope="session")

@@ -135,12 +135,10 @@ def test_untranslated_words_are_flagged_english_is_not():
     assert kinds("Il ministro ha parlato.", "The minister spoke.") == []
 
 
-def test_every_leftover_word_of_the_offline_translation_is_flagged(offline_result, flagged_result):
+def test_every_leftover_word_of_the_offline_translation_is_flagged(offline_result, flagged_result, flagged_words):
     """The offline engine translates the seed with no Italian or Spanish word left (the leftovers it
     had before its dictionaries are not there, as whole words, and nothing is flagged); an article with
     words no dictionary holds has each of them flagged where it stands."""
-    from conftest import FLAGGED_WORDS
-
     before = {"semiconduttori", "extraeuropei", "sottosegretario", "riconfigurazione", "resiliencia", "manifattura",
               "antaño", "confiabilidad", "titolare", "coordinamento", "filiere", "rappresaglia", "siti", "mercè",
               "benefica", "emprendedores", "augurado"}
@@ -149,8 +147,8 @@ def test_every_leftover_word_of_the_offline_translation_is_flagged(offline_resul
     assert not [c for c in offline_result["checks"] if c["kind"] == "untranslated"]
     flagged = {c["text"] for c in flagged_result["checks"] if c["kind"] == "untranslated"}
     english_words = set(re.findall(r"\w+", flagged_result["translation"]["text"]))
-    assert FLAGGED_WORDS & english_words == FLAGGED_WORDS  # still left by the engine
-    assert FLAGGED_WORDS <= flagged
+    assert flagged_words & english_words == flagged_words  # still left by the engine
+    assert flagged_words <= flagged
     for c in flagged_result["checks"]:
         if c["kind"] == "untranslated":
             s = flagged_result["translation"]["sentences"][c["sentence"]]
