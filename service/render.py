@@ -29,10 +29,30 @@ def markdown(result: Result) -> str:
         lines += [f"## {brief.tier.capitalize()} ({brief.words} words)", "", brief.text, ""]
     lines += checks_markdown(result.checks)
     lines += ["## English translation", "", *[p + "\n" for p in result.translation.paragraphs]]
+    lines += _translation_notes(result.translation)
     engines = [f"translation: `{result.translation.engine}`"] + sorted({f"briefs: `{b.engine}`" for b in result.briefs})
     timings = ", ".join(f"{k} {v} ms" for k, v in result.timings_ms.items())
     lines += ["---", f"Engines: {'; '.join(engines)}. Timings: {timings}.", ""]
     return "\n".join(lines)
+
+
+def _translation_notes(translation) -> list[str]:
+    """What an editor should know about the translation beyond its text: the wire metadata kept out
+    of the briefs (service/wire.py), and the paragraphs that went by another engine than the rest
+    (English kept as written, or another source language)."""
+    lines = []
+    if translation.metadata:
+        kept = list(dict.fromkeys(translation.metadata))  # a dateline repeated in the paste, once
+        lines += ["**Kept out of the briefs (wire metadata):** " + "; ".join(f"`{m}`" for m in kept), ""]
+    engines = translation.paragraph_engines
+    if engines and len(set(engines)) > 1:
+        by_engine: dict[str, list[str]] = {}
+        for number, engine in enumerate(engines, 1):
+            by_engine.setdefault(engine, []).append(str(number))
+        lines += ["**Paragraph engines:** " + "; ".join(
+            f"{', '.join(ns)}: {'kept as written (English)' if e == 'identity' else f'`{e}`'}"
+            for e, ns in by_engine.items()), ""]
+    return lines
 
 
 # ---- the fidelity report -------------------------------------------------------------------------------
