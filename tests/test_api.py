@@ -384,6 +384,7 @@ def test_a_jsonl_batch_job(http, seed_text):
     assert "error" in items[3] and all(i["briefs"][0]["tier"] == "headline" for i in items[:3])
 
 
+@pytest.mark.slow
 def test_a_documents_job_survives_a_server_restart(tmp_path, seed_text):
     """`briefs web` is killed (SIGKILL) in the middle of a job; started again on the same jobs
     directory, it finishes the job without redoing the documents already written."""
@@ -438,6 +439,7 @@ def test_a_documents_job_survives_a_server_restart(tmp_path, seed_text):
 
 
 # ---- the CLI's .docx ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_cli_writes_a_docx_briefing(cli, tmp_path, seed_text):
     from docx import Document
 

@@ -73,6 +73,7 @@ def test_fixed_hooks_apply_per_row(tiny_bart, articles):
     assert summarizer.last_pass == {"tokens": len(articles) * 23, "decoder_calls": 23, "rows": len(articles)}
 
 
+@pytest.mark.slow
 def test_pipeline_run_many_briefs_each_translation_as_brief_does(tiny_config, seed_text, english_text):
     """run_many's summarize step (several documents decoded together) gives each document the
     briefs `brief` gives its translation alone; a failed document keeps its error in its place."""

@@ -16,6 +16,7 @@ def assert_one_line_error(code, out, err, expected_code, fragment):
     assert fragment in lines[0], lines[0]
 
 
+@pytest.mark.slow
 def test_run_json_contract_end_to_end(cli, tiny_model_args, tiny_marian):
     code, out, err = cli("run", "seeds/000_48b0761d22084af5.txt", "--json", *tiny_model_args)
     assert code == 0, err
@@ -27,6 +28,7 @@ def test_run_json_contract_end_to_end(cli, tiny_model_args, tiny_marian):
     assert isinstance(result["warnings"], list) and set(result["timings_ms"]) == {"detect", "translate", "summarize", "check"}
 
 
+@pytest.mark.slow
 def test_run_markdown_from_stdin(cli, tiny_model_args, seed_text):
     code, out, err = cli("run", "-", "--tiers", "headline", *tiny_model_args, stdin=seed_text.encode())
     assert code == 0, err
@@ -34,6 +36,7 @@ def test_run_markdown_from_stdin(cli, tiny_model_args, seed_text):
     assert "## Short" not in out
 
 
+@pytest.mark.slow
 def test_run_html_file(cli, tiny_model_args, seed_text, tmp_path):
     page = tmp_path / "article.html"
     body = "".join(f"<p>{p}</p>" for p in paragraphs(seed_text))
@@ -69,6 +72,7 @@ def test_too_long_input_exits_2(cli, tiny_model_args, seed_text):
     assert_one_line_error(code, out, err, 2, "too long")
 
 
+@pytest.mark.slow
 def test_missing_file_and_bad_flags_exit_2(cli, tiny_model_args):
     assert_one_line_error(*cli("run", "nope.txt", *tiny_model_args), 2, "no such file: nope.txt")
     assert_one_line_error(*cli("run", "seeds/000_48b0761d22084af5.txt", "--tiers", "haiku", *tiny_model_args), 2, "unknown tier")

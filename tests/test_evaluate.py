@@ -167,6 +167,7 @@ def summaries_file(tmp_path, english_text):
     return path
 
 
+@pytest.mark.slow
 def test_eval_summaries_end_to_end(cli, tiny_model_args, summaries_file, tmp_path):
     out = tmp_path / "report"
     code, stdout, err = cli("eval", "summaries", "--data", str(summaries_file), "--tiers", "headline,short",
@@ -188,6 +189,7 @@ def test_eval_summaries_end_to_end(cli, tiny_model_args, summaries_file, tmp_pat
     assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_eval_mt_end_to_end_with_domain(cli, tiny_model_args, tmp_path):
     src, ref, meta = tmp_path / "t.ita", tmp_path / "t.eng", tmp_path / "t.tsv"
     src.write_text("Il ministro è arrivato.\nLa riunione è finita.\nIl treno parte alle otto.\n", encoding="utf-8")
@@ -207,6 +209,7 @@ def test_eval_mt_end_to_end_with_domain(cli, tiny_model_args, tmp_path):
     assert code == 2 and "has 3 lines but t.eng has 1" in err
 
 
+@pytest.mark.slow
 def test_eval_crosslingual_end_to_end(cli, tiny_model_args, tmp_path):
     src, ref, meta = tmp_path / "f.ita", tmp_path / "f.eng", tmp_path / "f.tsv"
     src.write_text("Il ministro è arrivato a Roma lunedì.\nHa incontrato il sindaco della città.\n"

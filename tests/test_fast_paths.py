@@ -231,6 +231,7 @@ def test_pipeline_routes_mt_backends(tiny_config, tmp_path, seed_text):
     assert quantized.backend == "torch-int8"
 
 
+@pytest.mark.slow
 def test_loading_ctranslate2_leaves_torch_threads_alone(tiny_marian, tmp_path):
     """CTranslate2 (two workers) sets the OpenMP thread count it shares with torch; the summarizer
     that runs after the translation must keep its cores. In a fresh process, torch imported first,

@@ -262,6 +262,7 @@ def test_correct_without_a_memory_is_bad_input():
 
 
 # ---- Ray: two nodes, one PostgreSQL memory ------------------------------------------------------------------
+@pytest.mark.slow
 def test_ray_job_on_two_nodes_translates_each_repeated_sentence_once(tmp_path, pg_url):
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     ray = pytest.importorskip("ray")
@@ -351,6 +352,7 @@ def test_a_correction_through_the_api_is_in_the_next_run(memory_page, seed_text)
         api.predict(source, "Something else.", "", "it", api_name="/correct")
 
 
+@pytest.mark.slow
 def test_a_correction_through_the_page_is_in_the_next_run(memory_page, seed_text, recwarn):
     from playwright.sync_api import expect, sync_playwright
 
@@ -395,6 +397,7 @@ def test_a_correction_through_the_page_is_in_the_next_run(memory_page, seed_text
     assert (entry.target, entry.author, entry.replaced) == (CORRECTED, "anna", first["text"])
 
 
+@pytest.mark.slow
 def test_an_unusable_memory_setting_is_one_line_with_its_exit_code(tmp_path, cli, seed_text):
     folder = tmp_path / "a-folder"
     folder.mkdir()

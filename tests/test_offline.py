@@ -221,6 +221,7 @@ def test_extractive_handles_long_sentences_and_tiny_input():
 
 
 # ---- engine choice and fallback -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_auto_falls_back_to_offline_engines_with_warnings(cli, tmp_path):
     missing_mt, missing_sum = tmp_path / "no-mt-model", tmp_path / "no-summarizer"
     code, out, err = cli("run", str(SEED), "--json", "--engine", "auto",
@@ -234,6 +235,7 @@ def test_auto_falls_back_to_offline_engines_with_warnings(cli, tmp_path):
     assert str(missing_sum) in sum_warning and sum_warning.endswith("used extractive")
 
 
+@pytest.mark.slow
 def test_offline_json_contract(cli):
     code, out, err = cli("run", str(SEED), "--engine", "offline", "--json")
     assert code == 0, err

@@ -45,6 +45,7 @@ def test_briefs_within_tier_limits(seed_result):
     assert "\n" not in headline and not headline.endswith(".")
 
 
+@pytest.mark.slow
 def test_paragraphs_translated_in_order(tiny_config, seed_text):
     # one sentence per batch: random weights make near-ties that padding could flip
     pipeline = Pipeline(replace(tiny_config, mt_batch_tokens=1))

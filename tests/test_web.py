@@ -114,6 +114,7 @@ def test_api_options_and_uploaded_files(url, seed_text, tmp_path):
     assert from_html["briefs"] == []  # no tier ticked: translation only
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_requests_are_all_answered_by_one_set_of_models(url, seed_text):
     from briefs import models
 
@@ -334,6 +335,7 @@ def test_phone_width_failed_upload_and_escaping(url, seed_text, tmp_path):
             browser.close()
 
 
+@pytest.mark.slow
 def test_login_attempts_are_throttled_per_client(web_pipeline, monkeypatch):
     import time
 

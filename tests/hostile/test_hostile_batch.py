@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from corpus import CASES, REFUSE_CPU_S, REFUSE_PEAK_MB, measured
 
 
@@ -32,6 +33,7 @@ def test_batch_refuses_each_hostile_document_on_its_line(hostile, tmp_path):
     assert got.peak_mb < REFUSE_PEAK_MB, f"{got.peak_mb:.0f} MB peak"
 
 
+@pytest.mark.slow
 def test_batch_reads_every_format_in_a_folder(hostile, tmp_path):
     accepted = [c for c in CASES if not c.refused]
     out = tmp_path / "out.jsonl"
