@@ -54,6 +54,12 @@ def _flaggable(q) -> bool:
     return bool(re.search(r"\d", q.text)) or isinstance(q.value, tuple) or q.value >= 20
 
 
+def _abbreviated(q, source: str, target: str) -> bool:
+    """A number that follows a name, written with the name's initial in the translation ("Formula 1" -> "F1")."""
+    name = re.search(r"\b([A-Z])[a-z]+\s+$", source[: q.start])
+    return bool(name) and q.kind == "number" and bool(re.search(r"(?<!\w)" + name.group(1) + re.escape(q.text) + r"(?!\w)", target))
+
+
 def number_checks(source: str, target: str, lang: str = "it") -> list[tuple[str, str]]:
     """(span, message) for each quantity of the source the translation lacks, named after what the
     translation has in its place when there is one."""
@@ -66,6 +72,8 @@ def number_checks(source: str, target: str, lang: str = "it") -> list[tuple[str,
         if not source[: q.start].strip() and source[q.end: q.end + 1] in (".", ")") and q.kind == "number":
             continue  # "8. ..." numbers a list item
         hit = next((t for t in left if _same(q, t, lang)), None)
+        if hit is None and _abbreviated(q, source, target):
+            continue
         if hit is None:
             missing.append(q)
         else:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .words import _WORD, fold
+from .words import _WORD, STOP_WORDS, fold
 
 # ---- names -------------------------------------------------------------------------------------------
 # Lower-case words that may sit inside a name ("Banca d'Italia", "Leonardo da Vinci", "Bank of England").
@@ -29,7 +30,7 @@ class Name:
 
     @property
     def tokens(self) -> list[str]:
-        words = [_ELISION.sub("", t) for t in re.split(r"[\s\-]+", self.text)]
+        words = [_ELISION.sub("", t) for t in re.split(r"[\s\-_]+", self.text)]  # "SLA_U" = "SLA-U"
         return [t.strip("'’") for t in words if t.strip("'’") and t.lower() not in _CONNECTORS]
 
 
@@ -98,25 +99,113 @@ def _source_names(text: str, lang: str) -> list[Name]:
             toks = toks[1:]  # "Un Daspo", "Oggi": only its position made the first word capital
         if n.initial and len(toks) == 1 and _zipf(toks[0].lower(), lang) >= (3.0 if toks[0].isupper() else 1.5):
             toks = []  # "IL motivo", "Rientrarono"
-        toks = [t for t in toks if len(t) >= 3]
+        if n.initial and len(toks) == 1 and _misspelt_word(toks[0], lang):
+            toks = []  # "Sfortunamente"
+        toks = [t for t in toks if len(t) >= 3 and not _function_word(t, lang)]
         if not toks or all(_translatable(t, lang) for t in toks):
             continue
         out.append(Name(n.start, n.end, n.text, n.initial))
     return out
 
 
-def _present(token: str, target_words: list[str], target_fold: str) -> bool:
-    """`token` of a source name is in the translation: as written, or nearly ("Moldavia" ~ "Moldova",
-    rapidfuzz's Indel ratio), or the same first five letters of a long word ("Presidente" ~ "President")."""
+def _skeleton(word: str) -> str:
+    """A folded word with doubled letters single and a last vowel (or English -y, -s) gone: how an
+    Italian name and its English form meet ("osservatorio" ~ "observatory", "amazzoni" ~ "amazon")."""
+    w = re.sub(r"(\w)\1+", r"\1", word)
+    return re.sub(r"[aeiouys]$", "", w) if len(w) > 4 else w
+
+
+def _found(f: str, target_words: list[str], target_fold: str) -> bool:
+    """The folded word or phrase `f` is in the translation: as written, or nearly ("Moldavia" ~
+    "Moldova", rapidfuzz's Indel ratio), or the same first five letters of a long word ("Presidente"
+    ~ "President"), or nearly by their skeletons (words of 6 letters and more)."""
     from rapidfuzz import fuzz
 
-    f = fold(token)
     if len(f) >= 2 and re.search(r"(?<!\w)" + re.escape(f) + r"(?!\w)", target_fold):
         return True
+    if " " in f:
+        return False
     for w in target_words:
         if fuzz.ratio(f, w) >= 80 or (len(f) >= 6 and w.startswith(f[:5])):
             return True
+        if len(f) >= 6 and len(w) >= 5 and fuzz.ratio(_skeleton(f), _skeleton(w)) >= 85:
+            return True
     return False
+
+
+def _english_forms(token: str, lang: str) -> list[str]:
+    """What English may write for a word of a source name, folded: the offline engine's own
+    dictionaries (FreeDict's first sense, its place names and CLDR's, briefs.translate.lexicon) and
+    its cognate rules ("Industria" -> "industry", "Estremo" -> "extreme", "Baltico" -> "Baltic Sea")."""
+    from ..translate import lexicon
+
+    low = token.lower()
+    out = [lexicon.freedict(lang)[0].get(low), lexicon.exonyms(lang).get(token), lexicon._cognate(lang, low)]
+    return [fold(e) for e in out if e and len(e) >= 5 and fold(e) != fold(token)]  # not "Asia" -> "asi"
+
+
+def _present(token: str, target_words: list[str], target_fold: str, lang: str | None = None) -> bool:
+    """`token` of a source name is in the translation, as written or nearly (`_found`), or, given
+    the source language, in an English form of it (`_english_forms`; a phrase: its first word)."""
+    if _found(fold(token), target_words, target_fold):
+        return True
+    if lang is None or token.isupper():
+        return False
+    return any(_found(e, target_words, target_fold) or _found(e.split()[0], target_words, target_fold)
+               for e in _english_forms(token, lang) if len(e) >= 3)
+
+
+def _function_word(token: str, lang: str) -> bool:
+    """A capitalised function word, not a name: its dictionary English is an English stop word
+    (the courtesy "Lei" = "her", "Suo")."""
+    from ..translate import lexicon
+
+    sense = lexicon.freedict(lang)[0].get(token.lower(), "")
+    return not token.isupper() and sense.lower() in STOP_WORDS
+
+
+@lru_cache(maxsize=4)
+def _common_words(lang: str) -> tuple[str, ...]:
+    try:
+        import wordfreq
+    except ImportError:
+        return ()
+    return tuple(w for w in wordfreq.top_n_list(lang, 30000) if len(w) >= 7)
+
+
+def _misspelt_word(token: str, lang: str) -> bool:
+    """A sentence-opening word no list knows that is nearly a common word of the language: a typo
+    ("Sfortunamente" for "sfortunatamente"), not a name (rapidfuzz's Indel ratio >= 90)."""
+    from rapidfuzz import fuzz, process
+
+    w = token.lower()
+    if len(w) < 8 or token.isupper() or _zipf(w, lang) > 0 or _zipf(w, "en") > 0:
+        return False
+    hit = process.extractOne(w, _common_words(lang), scorer=fuzz.ratio, score_cutoff=90)
+    return hit is not None and _zipf(hit[0], lang) >= 3.5
+
+
+def _abbreviated(n: Name, source: str, target: str, target_fold: str) -> bool:
+    """The translation writes the name as the acronym the source gives after it ("Ministero
+    dell'Industria (METI)" -> "METI"), an acronym in full (its initials, or all but one of them), or
+    the name as its initial and the number that follows it ("Formula 1" -> "F1")."""
+    after = source[n.end: n.end + 120]
+    for m in re.finditer(r"\(([A-Z][\w&\-]{1,9})\)", after):
+        gap = [_ELISION.sub("", w) for w in _WORD.findall(after[: m.start()])]
+        if re.search(r"[.!?;:]", after[: m.start()]) or any(
+                not w[:1].isupper() and w.lower() not in _CONNECTORS and w.lower() not in ("e", "ed", "and") for w in gap):
+            break  # only more of the same name before it ("Ministero dell'Economia, del Commercio e dell'Industria (METI)")
+        if re.search(r"(?<![\w(])" + re.escape(fold(m.group(1))) + r"(?![\w)])", target_fold):
+            return True  # the acronym alone, not in brackets after a name of its own
+    bracketed = source[n.start - 1: n.start] == "(" and source[n.end: n.end + 1] == ")"  # the source spells it out too
+    if n.text.isupper() and len(n.text) >= 3 and n.text.isalpha() and not bracketed:  # "USACE" -> "U.S. (Army) Corps of Engineers"
+        for t in names(target):
+            initials = "".join(w.replace(".", "") if re.fullmatch(r"(?:\w\.)+", w) else w[0] for w in t.tokens).upper()
+            if len(initials) >= 3 and (initials == n.text or any(n.text[:k] + n.text[k + 1:] == initials for k in range(len(n.text)))):
+                return True
+    number = re.match(r"\s+(\d+)\b", after)
+    initials = "".join(t[0] for t in n.tokens)
+    return bool(number) and bool(re.search(r"(?<!\w)" + re.escape(fold(initials) + number.group(1)) + r"(?!\w)", target_fold))
 
 
 def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> list[tuple[str, str]]:
@@ -133,17 +222,28 @@ def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> li
     for n in kept:
         english = next((e for s, e in expected.items() if n.text in s or s in n.text), None)
         if english is None:
-            english = next((e for s, e in EXONYMS.items() if s in n.text), None)
-        if english is not None and any(fold(e) in target_fold or re.search(r"(?<!\w)" + re.escape(fold(e.split()[-1])) + r"(?!\w)", target_fold)
-                                       for e in english.split("|")):
+            english = next((e for s, e in EXONYMS.items() if re.search(r"(?<!\w)" + re.escape(s) + r"(?!\w)", n.text)), None)
+        if english is not None and any(_found(fold(e), target_words, target_fold)
+                                       or re.search(r"(?<!\w)" + re.escape(fold(e.split()[-1])) + r"(?!\w)", target_fold)
+                                       or (" " in e and len(e) >= 6 and _found(fold(e).replace(" ", ""), target_words, target_fold))
+                                       for e in english.split("|")):  # "Middle East" ~ "Mideast"
             translated += 1
             continue
-        toks = [t for t in n.tokens if (len(t) >= 3 or t.isupper()) and not _translatable(t, lang)]
-        gone = [t for t in toks if not _present(t, target_words, target_fold)]
-        if len(gone) < len(toks):
-            # part of a name kept: only a missing part that is no word of the language counts
-            # ("Rober Sandev" losing "Sandev"; not "Anna Frank" -> "Anne Frank", "Teatro Argentino")
-            gone = [t for t in gone if _zipf(t.lower(), lang) < 2.5 and english is None]
+        if _abbreviated(n, source, target, target_fold):
+            continue
+        every = [t for t in n.tokens if len(t) >= 3 or t.isupper()]
+        toks = [t for t in every if not _translatable(t, lang)]
+        kept_words = [t for t in every if _present(t, target_words, target_fold, lang)]
+        gone = [t for t in toks if t not in kept_words]
+        if kept_words and gone:
+            # part of a name kept: only a missing part that is no word of the language counts ("Rober
+            # Sandev" losing "Sandev"; not "Anna Frank" -> "Anne Frank", "Teatro Argentino"). Where only
+            # words the English translates are kept ("Rio delle Amazzoni" -> "Amazon", "Mar Baltico" ->
+            # "Baltic"), a missing word must also be more of the language than of English: "Stato della
+            # California" losing "California" counts.
+            strong = any(t in toks and _found(fold(t), target_words, target_fold) for t in kept_words)
+            gone = [t for t in gone if _zipf(t.lower(), lang) < 2.5
+                    or (not strong and _zipf(t.lower(), lang) <= _zipf(t.lower(), "en"))]
         if not gone:
             continue
         gone_names.append((n, toks, gone, english))
