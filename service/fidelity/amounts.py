@@ -60,6 +60,11 @@ def _abbreviated(q, source: str, target: str) -> bool:
     return bool(name) and q.kind == "number" and bool(re.search(r"(?<!\w)" + name.group(1) + re.escape(q.text) + r"(?!\w)", target))
 
 
+def _decade(q, target: str) -> bool:
+    """The end of a decade "tra il 1850 e il 1860" the translation writes as "the 1850s"."""
+    return bool(re.fullmatch(r"1\d\d0|20\d0", q.text)) and f"{int(q.text) - 10}s" in target and q.text not in target
+
+
 def number_checks(source: str, target: str, lang: str = "it") -> list[tuple[str, str]]:
     """(span, message) for each quantity of the source the translation lacks, named after what the
     translation has in its place when there is one."""
@@ -72,7 +77,7 @@ def number_checks(source: str, target: str, lang: str = "it") -> list[tuple[str,
         if not source[: q.start].strip() and source[q.end: q.end + 1] in (".", ")") and q.kind == "number":
             continue  # "8. ..." numbers a list item
         hit = next((t for t in left if _same(q, t, lang)), None)
-        if hit is None and _abbreviated(q, source, target):
+        if hit is None and (_abbreviated(q, source, target) or _decade(q, target)):
             continue
         if hit is None:
             missing.append(q)

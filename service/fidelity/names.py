@@ -130,6 +130,8 @@ def _found(f: str, target_words: list[str], target_fold: str) -> bool:
             return True
         if len(f) >= 6 and len(w) >= 5 and fuzz.ratio(_skeleton(f), _skeleton(w)) >= 85:
             return True
+        if len(f) >= 5 and re.fullmatch(re.escape(_skeleton(f)) + r"(?:e?tic|ic|i?an|ean|ese|ish)", w):
+            return True  # the English adjective of a name: "Gange" -> "Gangetic", "Bengala" -> "Bengali"
     return False
 
 
@@ -185,6 +187,18 @@ def _misspelt_word(token: str, lang: str) -> bool:
     return hit is not None and _zipf(hit[0], lang) >= 3.5
 
 
+def _in_digits(n: Name, target: str) -> bool:
+    """A name spelt in English number words that the translation writes in digits ("Seventeen
+    Seventy", the town, -> "1770")."""
+    from ..numbers import quantities
+
+    qs = quantities(n.text, "en")
+    if not qs or sum(q.end - q.start for q in qs) + len(qs) - 1 < len(n.text) or any(isinstance(q.value, tuple) for q in qs):
+        return False
+    digits = "".join(str(int(q.value)) for q in qs if float(q.value).is_integer())
+    return bool(re.search(r"(?<!\d)" + digits + r"(?!\d)", target))
+
+
 def _abbreviated(n: Name, source: str, target: str, target_fold: str) -> bool:
     """The translation writes the name as the acronym the source gives after it ("Ministero
     dell'Industria (METI)" -> "METI"), an acronym in full (its initials, or all but one of them), or
@@ -229,7 +243,7 @@ def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> li
                                        for e in english.split("|")):  # "Middle East" ~ "Mideast"
             translated += 1
             continue
-        if _abbreviated(n, source, target, target_fold):
+        if _abbreviated(n, source, target, target_fold) or _in_digits(n, target):
             continue
         every = [t for t in n.tokens if len(t) >= 3 or t.isupper()]
         toks = [t for t in every if not _translatable(t, lang)]
