@@ -57,7 +57,9 @@ def _flaggable(q) -> bool:
 def _abbreviated(q, source: str, target: str) -> bool:
     """A number that follows a name, written with the name's initial in the translation ("Formula 1" -> "F1")."""
     name = re.search(r"\b([A-Z])[a-z]+\s+$", source[: q.start])
-    return bool(name) and q.kind == "number" and bool(re.search(r"(?<!\w)" + name.group(1) + re.escape(q.text) + r"(?!\w)", target))
+    if name is None or q.kind != "number":
+        return False
+    return bool(re.search(r"(?<!\w)" + name.group(1) + re.escape(q.text) + r"(?!\w)", target))
 
 
 def _decade(q, target: str) -> bool:

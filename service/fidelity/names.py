@@ -195,7 +195,8 @@ def _in_digits(n: Name, target: str) -> bool:
     qs = quantities(n.text, "en")
     if not qs or sum(q.end - q.start for q in qs) + len(qs) - 1 < len(n.text) or any(isinstance(q.value, tuple) for q in qs):
         return False
-    digits = "".join(str(int(q.value)) for q in qs if float(q.value).is_integer())
+    values = [q.value for q in qs if not isinstance(q.value, tuple)]
+    digits = "".join(str(int(v)) for v in values if float(v).is_integer())
     return bool(re.search(r"(?<!\d)" + digits + r"(?!\d)", target))
 
 
@@ -215,11 +216,15 @@ def _abbreviated(n: Name, source: str, target: str, target_fold: str) -> bool:
     if n.text.isupper() and len(n.text) >= 3 and n.text.isalpha() and not bracketed:  # "USACE" -> "U.S. (Army) Corps of Engineers"
         for t in names(target):
             initials = "".join(w.replace(".", "") if re.fullmatch(r"(?:\w\.)+", w) else w[0] for w in t.tokens).upper()
+            if all(fold(w) in fold(source) for w in t.tokens):
+                continue  # the source spells it out too: "(Kruger National Park, KNP)" wants both
             if len(initials) >= 3 and (initials == n.text or any(n.text[:k] + n.text[k + 1:] == initials for k in range(len(n.text)))):
                 return True
     number = re.match(r"\s+(\d+)\b", after)
     initials = "".join(t[0] for t in n.tokens)
-    return bool(number) and bool(re.search(r"(?<!\w)" + re.escape(fold(initials) + number.group(1)) + r"(?!\w)", target_fold))
+    if number is None:
+        return False
+    return bool(re.search(r"(?<!\w)" + re.escape(fold(initials) + number.group(1)) + r"(?!\w)", target_fold))
 
 
 def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> list[tuple[str, str]]:
