@@ -46,7 +46,7 @@ _AMOUNT = re.compile(
     rf"(?:\s?(?:di\s+|of\s+)?(?P<post>{_CUR_WORDS})\b|\s?(?P<postsym>[€$£]))?",
     re.IGNORECASE,
 )
-_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_WORDS})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
+_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th|°|º)?\s+(?:of\s+)?(?P<month>{_MONTH_WORDS})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_WORDS})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?", re.IGNORECASE)
 # Times of day: "22:00", "alle 15.30" (Italian also writes a dot), "10 p.m.", "10:30 pm".
 _TIME = {
@@ -57,7 +57,8 @@ _TIME = {
 }
 _BARE = {"migliaia": 1e3, "thousands": 1e3, "milioni": 1e6, "milione": 1e6, "millions": 1e6, "million": 1e6,
          "miliardi": 1e9, "miliardo": 1e9, "billions": 1e9, "billion": 1e9, "trillions": 1e12, "trillion": 1e12}
-_BARE_SCALE = re.compile(r"(?<![\d.,] )(?<![\d.,])\b(" + "|".join(_BARE) + r")\b", re.IGNORECASE)
+_BARE_SCALE = re.compile(r"(?<![\d.,] )(?<![\d.,])\b(" + "|".join(_BARE) + r")\b(\s+(?:e\s+mezzo|and\s+a\s+half)\b)?", re.IGNORECASE)
+_AND_A_HALF = re.compile(r"\s+(?:e\s+mezzo|and\s+a\s+half)\b", re.IGNORECASE)  # "1 milione e mezzo" = 1.5 million
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 
 
@@ -185,10 +186,13 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
         scale = m.group("scale")
         if scale and scale.lower() in ("m", "k") and not (m.group("pre") or m.group("postsym")):
             scale = None  # "5 m" is five metres; "$5m" is five million
+        half = bool(scale) and not m.group("pct") and _AND_A_HALF.match(text, m.end())
         if scale:
-            value *= SCALE[scale.lower()]
+            value = (value + (0.5 if half else 0)) * SCALE[scale.lower()]
         cur = m.group("pre") or m.group("post") or m.group("postsym")
         end = m.end() if (scale or cur or m.group("pct")) else m.start("num") + len(num)
+        if half:
+            end = half.end()
         if m.group("pct"):
             kind = "percent"
         elif cur:
@@ -217,7 +221,8 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
     for m in _BARE_SCALE.finditer(text):  # "milioni di dollari", "billions of dollars"
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
-            found.append(Quantity(_BARE[m.group(1).lower()], "number", m.start(), m.end(), m.group()))
+            value = _BARE[m.group(1).lower()] * (1.5 if m.group(2) else 1)  # "un milione e mezzo"
+            found.append(Quantity(value, "number", m.start(), m.end(), m.group()))
     return sorted(found, key=lambda q: q.start)
 
 
