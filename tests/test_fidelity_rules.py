@@ -93,3 +93,15 @@ def test_rule_keeps_a_faithful_translation_quiet_and_still_flags_a_change(case):
     rule, source, faithful, changed = case[:4]
     assert kinds(source, faithful) == [], rule
     assert kinds(case[4] if len(case) > 4 else source, changed) != [], rule
+
+
+def test_a_language_without_a_word_list_is_checked_not_crashed():
+    """wordfreq has no Estonian list (and needs MeCab or jieba for Japanese and Chinese): the report
+    still runs instead of failing the whole result; a dropped name is still flagged, a
+    sentence-opening word is not taken for one."""
+    source = "Tallinn on Eesti pealinn. Linnas elab 450 000 inimest ja Kadrioru loss."
+    found = pair_checks(source, "Tallinn is the capital of Estonia. The city has 450,000 inhabitants.", 0, "et")
+    assert [c.text for c in found if c.kind in ("number", "name")] == ["Kadrioru"]
+    for lang in ("ja", "zh-cn"):
+        found = pair_checks("Il sindaco Rossi ha parlato con Tanaka.", "Mayor Rossi spoke.", 0, lang)
+        assert [c.text for c in found if c.kind == "name"] == ["Tanaka"]

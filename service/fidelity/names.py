@@ -75,10 +75,19 @@ def names(text: str) -> list[Name]:
     return out
 
 
+_NO_WORD_LIST: set[str] = set()  # languages wordfreq has no list for (et, th) or cannot read here (ja, ko, zh: MeCab, jieba)
+
+
 def _zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency of `word` in `lang`; 0.0 for a language without a usable list."""
     from ..english import zipf
 
-    return zipf(word, lang)
+    if lang not in _NO_WORD_LIST:
+        try:
+            return zipf(word, lang)
+        except (LookupError, ImportError):
+            _NO_WORD_LIST.add(lang)
+    return 0.0
 
 
 def _translatable(word: str, lang: str) -> bool:
@@ -99,8 +108,8 @@ def _source_names(text: str, lang: str) -> list[Name]:
             toks = toks[1:]  # "Un Daspo", "Oggi": only its position made the first word capital
         if n.initial and len(toks) == 1 and _zipf(toks[0].lower(), lang) >= (3.0 if toks[0].isupper() else 1.5):
             toks = []  # "IL motivo", "Rientrarono"
-        if n.initial and len(toks) == 1 and _misspelt_word(toks[0], lang):
-            toks = []  # "Sfortunamente"
+        if n.initial and len(toks) == 1 and (_misspelt_word(toks[0], lang) or lang in _NO_WORD_LIST):
+            toks = []  # "Sfortunamente"; with no word list, a sentence-opening word proves nothing
         toks = [t for t in toks if len(t) >= 3 and not _function_word(t, lang)]
         if not toks or all(_translatable(t, lang) for t in toks):
             continue
@@ -170,9 +179,10 @@ def _function_word(token: str, lang: str) -> bool:
 def _common_words(lang: str) -> tuple[str, ...]:
     try:
         import wordfreq
-    except ImportError:
+
+        return tuple(w for w in wordfreq.top_n_list(lang, 30000) if len(w) >= 7)
+    except (ImportError, LookupError, ValueError):  # no wordfreq, or no list for the language
         return ()
-    return tuple(w for w in wordfreq.top_n_list(lang, 30000) if len(w) >= 7)
 
 
 def _misspelt_word(token: str, lang: str) -> bool:
@@ -221,10 +231,10 @@ def _abbreviated(n: Name, source: str, target: str, target_fold: str) -> bool:
             if len(initials) >= 3 and (initials == n.text or any(n.text[:k] + n.text[k + 1:] == initials for k in range(len(n.text)))):
                 return True
     number = re.match(r"\s+(\d+)\b", after)
-    initials = "".join(t[0] for t in n.tokens)
     if number is None:
         return False
-    return bool(re.search(r"(?<!\w)" + re.escape(fold(initials) + number.group(1)) + r"(?!\w)", target_fold))
+    short = fold("".join(t[0] for t in n.tokens)) + number.group(1)
+    return bool(re.search(r"(?<!\w)" + re.escape(short) + r"(?!\w)", target_fold))
 
 
 def name_checks(source: str, target: str, lang: str = "it", glossary=None) -> list[tuple[str, str]]:
