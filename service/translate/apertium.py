@@ -20,19 +20,32 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from ..errors import EngineUnavailable
 from ..numbers import italian_forms
 from . import Progress
-from .glossary import Entry, Glossary, place
+from .apertium_names import _OPENING, _TOKEN, _name_spans
+from .apertium_run import _Analyser, mode_file, pipe_command
+from .apertium_text import (
+    _PLACEHOLDER_MARKS,
+    _UNKNOWN,
+    _case_like,
+    _clean,
+    _english_number,
+    _escape,
+    _mark_language,
+    _Plan,
+    _split,
+    _unknowns,
+)
+from .glossary import Entry, Glossary
 from .lexicon import Lexicon
+
+__all__ = ["ApertiumTranslator", "PIVOTS", "SECOND_PIVOTS", "mode_file", "pipe_command", "_Analyser"]
 
 INSTALL_HINT = "apt-get install apertium apertium-spa-ita apertium-eng-spa cg3"
 BINARY_ENV = "BRIEFS_APERTIUM"  # the apertium command to run (default: `apertium` on PATH)
@@ -53,39 +66,6 @@ PIVOT_LOSSES = {
     "affidabilità": "reliability", "da tempo": "for a long time",
 }
 _LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"Zqj([a-z]{2})")
-_SEPARATOR = re.compile(r"(?:\.\[\])?\[<s(\d+)>\]")
-_ESCAPE = re.compile(r"([\\\[\]^$/@<>{}])")
-# Words, initials ("J.D."), numbers with a decimal comma, thousands dots or a percent sign.
-_TOKEN = re.compile(
-    r"(?P<initials>(?:[A-Z]\.){1,3})(?=\s+[A-Z])"
-    r"|(?P<number>\d+(?:[.,]\d+)+%?|\d+%)"
-    r"|(?P<word>[^\W\d_]\w*(?:-\w+)*)"
-)
-_PARTICLES = frozenset("van von der den du dos ter bin ibn".split())  # inside names: "Ursula von der Leyen"
-_OPENING = re.compile(r"^[\W_]*$")  # only punctuation/quotes before a token: it opens the sentence
-_PLACEHOLDER_MARKS = re.compile(r"[*#@]+(?=Zqj[a-z]{2})")
-# A word apertium marked: "**" unknown Italian copied through both steps, "*" Spanish the second
-# step does not know, "@" a lemma missing from a bilingual dictionary, "#" a form it cannot generate.
-_UNKNOWN = re.compile(r"(?<![\w\\*#@])([*#@]+)([^\W\d_]+(?:['’][^\W\d_]+)?)(?![\w'’])")
-_ISO = {"ita": "it", "spa": "es", "cat": "ca", "eng": "en"}
-
-
-def _mark_language(marks: str, route: tuple[str, ...]) -> str | None:
-    """The language of a word apertium marked on `route`: "**" (or "*@") a source word both steps
-    copied, "*" or "@" a word of the pivot language the second step lacks; "#" none (a form the
-    generator could not make: only the mark goes)."""
-    if marks.startswith("**") or marks.startswith("*@"):
-        return _ISO.get(route[0].split("-")[0])
-    if marks in ("*", "@"):
-        return _ISO.get(route[0].split("-")[1])
-    return None
-
-
-def _unknowns(text: str) -> int:
-    """Words a route left unknown; capitalised ones are names either route copies, not counted."""
-    return sum(1 for m in _UNKNOWN.finditer(text) if m.group(1) != "#" and not m.group(2)[:1].isupper())
-_MARKS = re.compile(r"(?<![\w\\])[*#@]+(?=\w)")
 
 
 class ApertiumTranslator:
@@ -312,255 +292,3 @@ class ApertiumTranslator:
     def _mode_file(self, direction: str) -> Path | None:
         return mode_file(self.binary, direction)
 
-
-def mode_file(binary: str, direction: str) -> Path | None:
-    """The .mode file of `direction` for the apertium at `binary` (APERTIUM_DATADIR first)."""
-    datadirs = [os.environ.get("APERTIUM_DATADIR"), Path(binary).resolve().parent.parent / "share" / "apertium", "/usr/share/apertium"]
-    for d in datadirs:
-        if d and (Path(d) / "modes" / f"{direction}.mode").is_file():
-            return Path(d) / "modes" / f"{direction}.mode"
-    return None
-
-
-# apertium-tagger keeps state for the whole process, across null-flush blocks: how it reads a word of
-# an ambiguity class unseen in training depends on the words it read before (measured: "Concordiamo
-# con quanto affermato" tags "quanto" <adj><itg> alone, <rel><nn> once any earlier block had "che";
-# `apertium-tagger -d` reports both as "a new ambiguity class"). The stages before it (lt-proc,
-# cg-proc) and after it give each block the same output whatever precedes it. So each block gets a
-# tagger process of its own: a shell loop over the null-separated blocks, inside the one pipe.
-_TAGGER = re.compile(r"apertium-tagger\s+(?:-z\s+)?-g\s+(?:\$2\s+)?('[^']*'|[^\s|']+)")
-_TAGGER_PER_BLOCK = (
-    "{{ while IFS= read -r -d '' b || [ -n \"$b\" ]; do printf '%s' \"$b\" | apertium-tagger -g {prob}; printf '\\0'; done; }}"
-)
-
-
-@cache
-def pipe_command(binary: str, direction: str) -> str:
-    """A shell command translating apertium's null-flushed stream format for `direction` (-f none,
-    unknown-word marks kept) with a fresh tagger for every block; `apertium -z -f none` where the
-    mode file or apertium-wblank-mode is missing."""
-    plain = f"{shlex.quote(binary)} -z -f none {direction}"
-    mode, wblank = mode_file(binary, direction), shutil.which("apertium-wblank-mode")
-    if mode is None or wblank is None:
-        return plain
-    try:
-        proc = subprocess.run([wblank, "-z", str(mode)], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return plain
-    command = " ".join(proc.stdout.split())
-    if proc.returncode != 0 or not command or "$" in _TAGGER.sub("", command).replace("$1", "").replace("$2", ""):
-        return plain
-    command = _TAGGER.sub(lambda m: _TAGGER_PER_BLOCK.format(prob=m.group(1)), command)
-    return "(" + command.replace("$1", "-g").replace("$2", "") + ")"
-
-
-@dataclass
-class _Plan:
-    text: str
-    entries: list[Entry]
-
-    @classmethod
-    def build(cls, text: str, spans: list[tuple[int, int, Entry]]) -> "_Plan":
-        pieces: list[str] = []
-        entries: list[Entry] = []
-        last = 0
-        for start, end, entry in sorted(spans, key=lambda x: (x[0], -x[1])):
-            if start < last:
-                continue
-            pieces.append(text[last:start])
-            pieces.append(_placeholder(len(entries)))
-            entries.append(entry)
-            last = end
-        pieces.append(text[last:])
-        return cls("".join(pieces), entries)
-
-    def restore(self, english: str) -> str | None:
-        """`english` with each placeholder replaced by its English; None when one is missing or doubled."""
-        found = [int(_code(m.group(1))) for m in _PLACEHOLDER.finditer(english)]
-        if sorted(found) != list(range(len(self.entries))):
-            return None
-        after = re.match(r"[\W_]*Zqj[a-z]{2}\s+(\w)", self.text)
-        if after and after.group(1).islower():
-            # A name opens the sentence and a lower-case word follows it; apertium capitalises
-            # the first word it knows ("Correa Has announced"): undo that.
-            english = re.sub(r"^([\W_]*Zqj[a-z]{2}\s+)([A-Z])(?=[a-z])", lambda m: m.group(1) + m.group(2).lower(), english)
-        out: list[str] = []
-        last = 0
-        for m in _PLACEHOLDER.finditer(english):
-            out.append(english[last : m.start()])
-            place(out, self.entries[_code(m.group(1))])
-            last = m.end()
-        out.append(english[last:])
-        return "".join(out)
-
-
-class _Analyser:
-    """A morphological analyser of the pair (lt-proc + the mode's .automorf.bin): readings per word."""
-
-    def __init__(self, lt_proc: str, automorf: Path):
-        self.command = [lt_proc, str(automorf)]
-        self.cache: dict[str, list[str]] = {}
-
-    @classmethod
-    def for_mode(cls, mode: Path | None) -> "_Analyser | None":
-        if mode is None:
-            return None
-        m = re.search(r"lt-proc\s+(?:-\w+\s+)*'?([^'\s|]+\.automorf\.bin)", mode.read_text(encoding="utf-8", errors="replace"))
-        lt_proc = shutil.which("lt-proc")
-        if not m or not lt_proc or not Path(m.group(1)).is_file():
-            return None
-        return cls(lt_proc, Path(m.group(1)))
-
-    def analyse(self, words: list[str]) -> dict[str, list[str]]:
-        """Readings of each word ("Antonio<np><ant><m><sg>"); [] for a word the analyser does not know."""
-        todo = [w for w in words if w not in self.cache]
-        if todo:
-            stream = "".join(f"{_escape(w)}[<w>]\n" for w in todo)
-            proc = subprocess.run(self.command, input=stream.encode("utf-8"), capture_output=True)
-            chunks = proc.stdout.decode("utf-8", "replace").split("[<w>]")[: len(todo)]
-            if proc.returncode != 0 or len(chunks) != len(todo):
-                chunks = [""] * len(todo)  # no analysis: the words count as unknown
-            for word, chunk in zip(todo, chunks):
-                lus = re.findall(r"\^((?:\\.|[^$\\])*)\$", chunk)
-                self.cache[word] = [r for lu in lus for r in lu.split("/")[1:] if not r.startswith("*")]
-        return {w: self.cache[w] for w in words}
-
-
-def _name_spans(text: str, tokens: list[re.Match], kinds: dict[str, set[str]]) -> list[tuple[int, int, int | None]]:
-    """(start, end, fallback) of proper names among `tokens`: "Marco Rubio", "J.D. Vance",
-    "Ursula von der Leyen", "Tajani". `fallback` is None for a sure name; for a run that opens
-    the sentence with a common word ("Nel XX secolo") it is where the name would start without
-    that word: the run is protected whole only if it is a sure name elsewhere, else from
-    `fallback` on (nothing when `fallback` is `end`).
-
-    Words count by what the analysers of the pair know: N, unknown to the source analyser (the
-    pivot cannot translate it, and the second step may mangle it: "Rubio" -> "Blond"); G, a given
-    name the dictionaries know ("Marco", "Antonio"), a name only when a name follows it, since
-    alone it is often translated right ("Abramo" -> "Abraham"); after a G any capitalised word is
-    a surname ("Giorgia Meloni"). Place names the pivot translates are never protected; a lone
-    word must be N."""
-    runs: list[list[tuple[re.Match, str]]] = []
-    current: list[tuple[re.Match, str]] = []
-    pending: list[tuple[re.Match, str]] = []  # particles ("von", "der") waiting for the next name word
-    for m in tokens:
-        role = _role(m, text, kinds)
-        if current and text[(pending or current)[-1][0].end() : m.start()].strip():
-            runs.append(current)
-            current, pending = [], []
-        if role in ("N", "G") or (role == "C" and current and current[-1][1] == "G" and _given(current[-1][0], kinds)):
-            current += pending + [(m, role if role != "C" else "S")]
-            pending = []
-        elif current and m.group() in _PARTICLES:
-            pending.append((m, "P"))
-        else:
-            if current:
-                runs.append(current)
-            current, pending = [], []
-    if current:
-        runs.append(current)
-    spans: list[tuple[int, int, int | None]] = []
-    for run in runs:
-        whole = _settle(run)
-        if whole is None:
-            continue
-        i, j = whole
-        start, end = run[i][0].start(), run[j][0].end()
-        opens = i == 0 and _OPENING.match(text[:start]) is not None
-        first = run[i][0].group()
-        if opens and ("common" in kinds.get(first, ()) or j == i):
-            # capitalised because it opens the sentence: "Nel XX secolo", "Cassaforte ..."
-            rest = _settle(run[i + 1 : j + 1]) if j > i else None
-            spans.append((start, end, run[i + 1 + rest[0]][0].start() if rest else end))
-        else:
-            spans.append((start, end, None))
-    return spans
-
-
-def _role(m: re.Match, text: str, kinds: dict[str, set[str]]) -> str | None:
-    """N (unknown name word), G (given name or initials), C (other capitalised word), None."""
-    word = m.group()
-    if m.lastgroup == "initials":
-        return "G"
-    if m.lastgroup != "word" or not word[0].isupper() or re.match(r"[’']\w", text[m.end() : m.end() + 2]):
-        return None  # lower case, a number, or an elided article ("All'esterno", "Dell’")
-    k = kinds.get(word, {"unknown"})
-    if "loc" in k:
-        return None  # place names: the pivot translates them ("Europa" -> "Europe")
-    if "unknown" in k:
-        return "N"
-    return "G" if "ant" in k else "C"
-
-
-def _given(m: re.Match, kinds: dict[str, set[str]]) -> bool:
-    """A given name that is no common word: a capitalised word after it is a surname
-    ("Giorgia Meloni"), unlike after "Marco" (also "mark") or "Tre" ("Tre Regni")."""
-    return m.lastgroup == "initials" or "common" not in kinds.get(m.group(), ())
-
-
-def _settle(run: list[tuple[re.Match, str]]) -> tuple[int, int] | None:
-    """(first, last) index of the name in `run`: no leading particle or surname-only word, no
-    trailing given name or particle; a single word must be N."""
-    i, j = 0, len(run) - 1
-    while i <= j and run[i][1] not in ("N", "G"):
-        i += 1
-    while j >= i and run[j][1] in ("G", "P"):
-        j -= 1
-    if j < i or (i == j and run[i][1] != "N"):
-        return None
-    return i, j
-
-
-def _case_like(english: str, word: str) -> str:
-    return english[:1].upper() + english[1:] if word[:1].isupper() else english
-
-
-def _placeholder(k: int) -> str:
-    return "Zqj" + chr(97 + k // 26) + chr(97 + k % 26)
-
-
-def _code(letters: str) -> int:
-    return (ord(letters[0]) - 97) * 26 + ord(letters[1]) - 97
-
-
-def _english_number(number: str) -> str:
-    """Italian number formatting to English where it is unambiguous: "1,2" -> "1.2",
-    "1.200.000" -> "1,200,000"; anything else ("10.30") as written."""
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?%?|\d+,\d+%?", number):
-        return number.translate(str.maketrans(".,", ",."))
-    return number
-
-
-def _escape(text: str) -> str:
-    """Plain text as apertium's stream format: special characters escaped, "~" in a superblank."""
-    return _ESCAPE.sub(r"\\\1", text).replace("~", "[~]")
-
-
-def _split(stream: str, n: int) -> list[str]:
-    """One text per numbered separator; apertium must give back exactly 0..n-1, in order."""
-    pieces: list[str] = []
-    last = 0
-    for k, m in enumerate(_SEPARATOR.finditer(stream)):
-        if int(m.group(1)) != k:
-            raise EngineUnavailable(f"offline translator lost sentence alignment at sentence {k}")
-        pieces.append(stream[last : m.start()])
-        last = m.end()
-    if len(pieces) != n:
-        raise EngineUnavailable(f"offline translator returned {len(pieces)} sentences for {n}")
-    return [_unescape(p) for p in pieces]
-
-
-def _unescape(text: str) -> str:
-    text = re.sub(r"\.\[\]", "", text)  # periods apertium inserted, if any are left
-    text = re.sub(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]", r"\1", text)  # superblanks: their contents
-    return re.sub(r"\\(.)", r"\1", text).strip()
-
-
-def _clean(english: str, source: str) -> str:
-    """Unknown-word and ambiguity marks removed (unless the source itself had them), apostrophes as in the source."""
-    kept = set(re.findall(r"[*#@]+\w+", source))
-    english = _MARKS.sub(lambda m: m.group() if any(k.startswith(m.group()) for k in kept) else "", english)
-    if "#" not in source:  # a form the generator could not make, inside a compound or a date: "2026#-02#-03"
-        english = re.sub(r"#(?=[-‐\d])", "", english)
-    if "’" in source and "'" not in source:
-        english = english.replace("'", "’")  # apertium writes typographic apostrophes as straight ones
-    return " ".join(english.split())
