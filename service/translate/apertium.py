@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from ..errors import EngineUnavailable
 from ..numbers import italian_forms
 from . import Progress
 from .apertium_names import _OPENING, _TOKEN, _name_spans
-from .apertium_run import _Analyser, mode_file, pipe_command
+from .apertium_run import _Analyser, mode_file, pipe_command, shared, shell
 from .apertium_text import (
     _PLACEHOLDER_MARKS,
     _UNKNOWN,
@@ -44,6 +45,7 @@ from .apertium_text import (
 )
 from .glossary import Entry, Glossary
 from .lexicon import Lexicon
+from .lexicon_data import preload
 
 __all__ = ["ApertiumTranslator", "PIVOTS", "SECOND_PIVOTS", "mode_file", "pipe_command", "_Analyser"]
 
@@ -113,6 +115,7 @@ class ApertiumTranslator:
         self.second = second if second_pivot and second and all(d in listed for d in second) else None
         self.lexicon = Lexicon(self.binary, modes=listed) if lexicon else None
         self._analysers = [_Analyser.for_mode(self._mode_file(d)) for d in self.directions]
+        self._prestart()
 
     # ---- public ---------------------------------------------------------------------------------
     def translate(self, sentences: list[str], progress: Progress | None = None) -> list[str]:
@@ -260,20 +263,36 @@ class ApertiumTranslator:
     # ---- running apertium -------------------------------------------------------------------------
     def _pivot(self, texts: list[str], route: tuple[str, ...] | None = None) -> list[str]:
         # -z (null flush): each sentence is its own block, and `pipe` gives each block a fresh
-        # tagger, so a sentence translates the same whatever is sent with it
-        stream = "".join(f"{_escape(t)}.[][<s{k}>]\n\0" for k, t in enumerate(texts))
-        pipe = " | ".join(pipe_command(self.binary, d) for d in route or self.directions)  # marks kept: see _fill
-        try:
-            proc = subprocess.run(
-                ["bash", "-o", "pipefail", "-c", pipe], input=stream.encode("utf-8"), capture_output=True,
-                env={**os.environ, "LC_ALL": "C.UTF-8"},
-            )
-        except OSError as err:
-            raise EngineUnavailable(f"offline translator failed to start ({err})", f"install it with `{INSTALL_HINT}`") from None
-        if proc.returncode != 0:
-            why = " ".join(proc.stderr.decode("utf-8", "replace").split())[-200:] or f"exit status {proc.returncode}"
-            raise EngineUnavailable(f"offline translator failed: {why}")
-        return _split(proc.stdout.decode("utf-8", "replace").replace("\0", ""), len(texts))
+        # tagger, so a sentence translates the same whatever is sent with it or before it: the
+        # route's long-lived pipe (`shared`) serves every call, one run of its own if that fails
+        stream = "".join(f"{_escape(t)}.[][<s{k}>]\n\0" for k, t in enumerate(texts)).encode("utf-8")
+        argv = self._route_argv(route or self.directions)
+        out = shared(argv).run(stream, len(texts)) if not any("\0" in t for t in texts) else None
+        if out is None:
+            try:
+                proc = subprocess.run(argv, input=stream, capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
+            except OSError as err:
+                raise EngineUnavailable(f"offline translator failed to start ({err})", f"install it with `{INSTALL_HINT}`") from None
+            if proc.returncode != 0:
+                why = " ".join(proc.stderr.decode("utf-8", "replace").split())[-200:] or f"exit status {proc.returncode}"
+                raise EngineUnavailable(f"offline translator failed: {why}")
+            out = proc.stdout
+        return _split(out.decode("utf-8", "replace").replace("\0", ""), len(texts))
+
+    def _route_argv(self, route: tuple[str, ...]) -> tuple[str, ...]:
+        return shell(" | ".join(pipe_command(self.binary, d) for d in route))  # marks kept: see _fill
+
+    def _prestart(self) -> None:
+        """Start what `translate` runs (the pivot's pipes, the analysers, the lexicon's first
+        routes) and load the lexicon's word lists in a thread: it all loads while the caller goes on."""
+        for route in [self.directions] + ([self.second] if self.second else []):
+            shared(self._route_argv(route)).start()
+        for analyser in self._analysers:
+            if analyser is not None:
+                analyser.start()
+        if self.lexicon is not None:
+            self.lexicon.prestart([self.language, "es"])
+            threading.Thread(target=preload, args=([self.language, "es"],), daemon=True).start()
 
     def _check_modes(self) -> list[str]:
         try:

@@ -1,13 +1,18 @@
 """Running apertium for the offline engine: the shell command of a direction (`pipe_command`,
-a fresh tagger for every block) and the pair's morphological analysers (`_Analyser`)."""
+a fresh tagger for every block), the pair's morphological analysers (`_Analyser`) and the
+long-lived null-flush pipes both run in (`Pipe`, `shared`)."""
 
 from __future__ import annotations
 
 import os
 import re
+import selectors
 import shlex
 import shutil
+import signal
 import subprocess
+import threading
+import time
 from functools import cache
 from pathlib import Path
 
@@ -56,12 +61,117 @@ def pipe_command(binary: str, direction: str) -> str:
 
 
 
+class Pipe:
+    """A long-lived command in apertium's null-flush mode (-z): started once, its stages load
+    their dictionaries in the background while the caller does other work; then fed any number of
+    times. Each input block ends with a NUL and comes back as one NUL-terminated output block, and
+    every stage treats each block on its own (the tagger, which does not, runs once per block:
+    `pipe_command`), so what comes out for a block never depends on what the pipe read before.
+    A pipe that fails or stalls is ended and `run` returns None: the caller runs the command once."""
+
+    def __init__(self, argv: tuple[str, ...]):
+        self.argv = argv
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            self._alive()
+
+    def run(self, stream: bytes, blocks: int, timeout: float = 300.0) -> bytes | None:
+        """The output of `blocks` NUL-terminated blocks (`stream`), NULs included; None on failure."""
+        with self._lock:
+            proc = self._alive()
+            if proc is None or proc.stdin is None or proc.stdout is None or stream.count(b"\0") != blocks:
+                return None
+            writer = threading.Thread(target=_write, args=(proc.stdin, stream), daemon=True)
+            writer.start()
+            out, seen, fd = bytearray(), 0, proc.stdout.fileno()
+            deadline = time.monotonic() + timeout
+            with selectors.DefaultSelector() as selector:
+                selector.register(fd, selectors.EVENT_READ)
+                while seen < blocks:
+                    left = deadline - time.monotonic()
+                    chunk = os.read(fd, 1 << 16) if left > 0 and selector.select(left) else b""
+                    if not chunk:
+                        break
+                    seen += chunk.count(b"\0")
+                    out += chunk
+            if seen != blocks or not out.endswith(b"\0"):
+                self._end()
+                writer.join()
+                return None
+            writer.join()
+            return bytes(out)
+
+    def _alive(self) -> subprocess.Popen | None:
+        if self._proc is None or self._proc.poll() is not None:
+            try:
+                self._proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                              env={**os.environ, "LC_ALL": "C.UTF-8"}, bufsize=0, start_new_session=True)
+            except OSError:
+                self._proc = None
+        return self._proc
+
+    def _end(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the whole pipe: it runs in a session of its own
+                proc.wait(timeout=30)
+            except (OSError, subprocess.SubprocessError):
+                pass
+            for f in (proc.stdin, proc.stdout):
+                if f is not None:
+                    f.close()
+
+
+def _write(stdin, stream: bytes) -> None:
+    try:
+        stdin.write(stream)
+        stdin.flush()
+    except (OSError, ValueError):  # the pipe ended: `run` sees it on the reading side
+        pass
+
+
+_PIPES: dict[tuple[str, ...], Pipe] = {}
+_PIPES_LOCK = threading.Lock()
+
+
+def shared(argv: tuple[str, ...]) -> Pipe:
+    """This process's pipe running `argv` (one per command, started on first use)."""
+    with _PIPES_LOCK:
+        if argv not in _PIPES:
+            _PIPES[argv] = Pipe(argv)
+        return _PIPES[argv]
+
+
+def _forget_pipes() -> None:
+    """In a forked child: the parent's pipes are the parent's; start its own."""
+    global _PIPES_LOCK
+    _PIPES.clear()
+    _PIPES_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pipes)
+
+
+def shell(pipe: str) -> tuple[str, ...]:
+    """The argv that runs the shell pipe `pipe` (a stage's failure fails the whole pipe)."""
+    return ("bash", "-o", "pipefail", "-c", pipe)
+
+
 class _Analyser:
     """A morphological analyser of the pair (lt-proc + the mode's .automorf.bin): readings per word."""
 
     def __init__(self, lt_proc: str, automorf: Path):
         self.command = [lt_proc, str(automorf)]
+        self.pipe = shared((lt_proc, "-z", str(automorf)))  # the same analysis, one NUL-terminated block a call
         self.cache: dict[str, list[str]] = {}
+
+    def start(self) -> None:
+        """Start the analyser now (loading its dictionary), for a later `analyse`."""
+        self.pipe.start()
 
     @classmethod
     def for_mode(cls, mode: Path | None) -> "_Analyser | None":
@@ -77,10 +187,14 @@ class _Analyser:
         """Readings of each word ("Antonio<np><ant><m><sg>"); [] for a word the analyser does not know."""
         todo = [w for w in words if w not in self.cache]
         if todo:
-            stream = "".join(f"{_escape(w)}[<w>]\n" for w in todo)
-            proc = subprocess.run(self.command, input=stream.encode("utf-8"), capture_output=True)
-            chunks = proc.stdout.decode("utf-8", "replace").split("[<w>]")[: len(todo)]
-            if proc.returncode != 0 or len(chunks) != len(todo):
+            stream = "".join(f"{_escape(w)}[<w>]\n" for w in todo).encode("utf-8")
+            out = self.pipe.run(stream + b"\0", 1) if b"\0" not in stream else None
+            ok = out is not None
+            if out is None:  # the pipe failed: one run of its own
+                proc = subprocess.run(self.command, input=stream, capture_output=True)
+                out, ok = proc.stdout, proc.returncode == 0
+            chunks = out.replace(b"\0", b"").decode("utf-8", "replace").split("[<w>]")[: len(todo)]
+            if not ok or len(chunks) != len(todo):
                 chunks = [""] * len(todo)  # no analysis: the words count as unknown
             for word, chunk in zip(todo, chunks):
                 lus = re.findall(r"\^((?:\\.|[^$\\])*)\$", chunk)

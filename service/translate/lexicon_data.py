@@ -1,15 +1,26 @@
 """The word lists behind the offline engine's lexicon (`lexicon.Lexicon`): the FreeDict
 dictionaries (`freedict`), place and country names (`exonyms`: CLDR via Babel, FreeDict) and the
-English word list with its Zipf frequencies (`english_zipf`, wordfreq)."""
+English word list with its Zipf frequencies (`english_zipf`, wordfreq).
+
+Reading them from their packages takes ~0.2 s a list, so each is kept, once built, in the briefs
+cache directory in Python's marshal format (`_stored`: ~0.01 s to read back, the same values),
+under a name that changes with the files and package versions it was built from. The engine loads
+them in a thread while apertium starts (`preload`); a lock keeps a list from being built twice.
+"""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import marshal
 import math
 import os
 import re
+import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DICT_DIR = Path(os.environ.get("BRIEFS_DICT_DIR", "/usr/share/dictd"))
 FREEDICT = {"it": ("freedict-ita-eng",), "es": ("freedict-spa-eng",)}
@@ -18,9 +29,36 @@ REVERSED = {"it": ("freedict-eng-ita",), "es": ()}
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
 
-@cache
+_LOADING = threading.RLock()  # one list built at a time: a caller waits for the thread building it
+
+
 def freedict(lang: str, dict_dir: Path = DICT_DIR) -> tuple[dict[str, str], dict[str, str]]:
     """(word -> first English sense, word -> English headword of the reversed dictionary)."""
+    with _LOADING:
+        return _freedict(lang, dict_dir)
+
+
+def exonyms(lang: str, dict_dir: Path = DICT_DIR) -> dict[str, str]:
+    """Capitalised place and country names in `lang` -> English: CLDR (Babel) territories and
+    time-zone cities, then the FreeDict place names; only names that differ from the English."""
+    with _LOADING:
+        return _exonyms(lang, dict_dir)
+
+
+def english_zipf() -> dict[str, float] | None:
+    """Zipf frequency of the English words (wordfreq's list, the same values as
+    `briefs.english.zipf` for single lower-case words) at or above ZIPF_FLOOR; None without wordfreq."""
+    with _LOADING:
+        return _english_zipf()
+
+
+@cache
+def _freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    sources = [dict_dir / n for n in FREEDICT.get(lang, ()) + REVERSED.get(lang, ())]
+    return _stored(f"freedict-{lang}", _stamp(sources), lambda: _read_freedict(lang, dict_dir))
+
+
+def _read_freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     forward: dict[str, str] = {}
     for name in FREEDICT.get(lang, ()):
         for head, senses in _read_dictd(dict_dir / name):
@@ -36,9 +74,12 @@ def freedict(lang: str, dict_dir: Path = DICT_DIR) -> tuple[dict[str, str], dict
 
 
 @cache
-def exonyms(lang: str, dict_dir: Path = DICT_DIR) -> dict[str, str]:
-    """Capitalised place and country names in `lang` -> English: CLDR (Babel) territories and
-    time-zone cities, then the FreeDict place names; only names that differ from the English."""
+def _exonyms(lang: str, dict_dir: Path) -> dict[str, str]:
+    sources = [dict_dir / n for n in FREEDICT.get(lang, ()) + REVERSED.get(lang, ())]
+    return _stored(f"exonyms-{lang}", _stamp(sources) + [_version("babel")], lambda: _read_exonyms(lang, dict_dir))
+
+
+def _read_exonyms(lang: str, dict_dir: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     try:
         from babel import Locale
@@ -122,33 +163,69 @@ ZIPF_FLOOR = 2.0  # the lowest Zipf frequency the lexicon asks about
 
 
 @cache
-def english_zipf() -> dict[str, float] | None:
-    """Zipf frequency of the English words (wordfreq's list, the same values as
-    `briefs.english.zipf` for single lower-case words) at or above ZIPF_FLOOR; None without
-    wordfreq. Loading wordfreq's whole list takes ~0.4 s, so the part the lexicon needs (~96,000
-    words) is kept in the briefs cache directory after the first use and read from there (~0.05 s)."""
-    try:
-        import wordfreq
-    except ImportError:
+def _english_zipf() -> dict[str, float] | None:
+    if _version("wordfreq") is None:
         return None
-    from importlib.metadata import version
+    return _stored(f"en-zipf{ZIPF_FLOOR}", [_version("wordfreq")], _read_zipf)
 
+
+def _read_zipf() -> dict[str, float]:
+    import wordfreq
+
+    # wordfreq's own conversion (zipf_frequency: round(log10(frequency) + 9, 2)), for the list's words
+    return {w: z for w, f in wordfreq.get_frequency_dict("en").items() if f > 0 and (z := round(math.log10(f) + 9, 2)) >= ZIPF_FLOOR}
+
+
+def _stored(name: str, stamp: list, build: Callable[[], Any]) -> Any:
+    """`build()`, kept in the cache directory (marshal) under `name` and a digest of `stamp`."""
     from ..config import default_cache_dir
 
-    path = default_cache_dir() / "lexicon" / f"en-zipf{ZIPF_FLOOR}-wordfreq-{version('wordfreq')}.tsv"
+    digest = hashlib.sha256(repr(stamp).encode("utf-8")).hexdigest()[:16]
+    path = default_cache_dir() / "lexicon" / f"{name}-{digest}.marshal"
     try:
-        rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())
-        return {w: float(z) for w, z in rows}
-    except (OSError, ValueError):
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
         pass
-    # wordfreq's own conversion (zipf_frequency: round(log10(frequency) + 9, 2)), for the list's words
-    table = {w: z for w, f in wordfreq.get_frequency_dict("en").items() if f > 0 and (z := round(math.log10(f) + 9, 2)) >= ZIPF_FLOOR}
+    value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_suffix(f".{os.getpid()}.part")
-        part.write_text("".join(f"{w}\t{z}\n" for w, z in table.items()), encoding="utf-8")
+        part = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        part.write_bytes(marshal.dumps(value))
         part.replace(path)  # whole or not at all: several processes may build it at once
-    except OSError:
+    except (OSError, ValueError):
         pass  # a read-only cache: built again next time
-    return table
+    return value
 
+
+def _stamp(paths: list[Path]) -> list:
+    """What a list built from `paths` depends on: each file (dictd's .index and .dict.dz) as it is now."""
+    out: list = []
+    for stem in paths:
+        for f in (stem.with_suffix(".index"), stem.with_suffix(".dict.dz")):
+            try:
+                st = f.stat()
+                out.append((str(f), st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((str(f), None))
+    return out
+
+
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+def preload(langs: list[str]) -> None:
+    """Load the word lists the lexicon reads for `langs` (for a background thread: the engine
+    starts it while apertium starts up)."""
+    for lang in langs[:1]:
+        exonyms(lang)  # the first the engine reads (names), then in the order it reads them
+    english_zipf()
+    for lang in langs:
+        freedict(lang)
+    for lang in langs[1:]:
+        exonyms(lang)
