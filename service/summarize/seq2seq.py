@@ -67,7 +67,7 @@ class Seq2SeqSummarizer:
     fixed_lengths: Callable[[Tier], int] | None = None
 
     # Benchmark hook: (article token ids, n) -> the n tokens the shared pass must write (a workload
-    # with the copying structure of real summaries; see service/bench.py).
+    # with the copying structure of real summaries; see service/bench/).
     fixed_tokens: Callable[[list[int], int], list[int]] | None = None
 
     # Articles decoded together by summarize_many (each row keeps its cross-attention states:
