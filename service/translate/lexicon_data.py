@@ -54,8 +54,7 @@ def english_zipf() -> dict[str, float] | None:
 
 @cache
 def _freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    sources = [dict_dir / n for n in FREEDICT.get(lang, ()) + REVERSED.get(lang, ())]
-    return _stored(f"freedict-{lang}", _stamp(sources), lambda: _read_freedict(lang, dict_dir))
+    return _stored(f"freedict-{lang}", _stamp(_sources(lang, dict_dir)), lambda: _read_freedict(lang, dict_dir))
 
 
 def _read_freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
@@ -75,8 +74,7 @@ def _read_freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str,
 
 @cache
 def _exonyms(lang: str, dict_dir: Path) -> dict[str, str]:
-    sources = [dict_dir / n for n in FREEDICT.get(lang, ()) + REVERSED.get(lang, ())]
-    return _stored(f"exonyms-{lang}", _stamp(sources) + [_version("babel")], lambda: _read_exonyms(lang, dict_dir))
+    return _stored(f"exonyms-{lang}", _stamp(_sources(lang, dict_dir)) + [_version("babel")], lambda: _read_exonyms(lang, dict_dir))
 
 
 def _read_exonyms(lang: str, dict_dir: Path) -> dict[str, str]:
@@ -195,6 +193,11 @@ def _stored(name: str, stamp: list, build: Callable[[], Any]) -> Any:
     except (OSError, ValueError):
         pass  # a read-only cache: built again next time
     return value
+
+
+def _sources(lang: str, dict_dir: Path) -> list[Path]:
+    """The dictd dictionaries (stems) the lists of `lang` are read from."""
+    return [dict_dir / n for n in FREEDICT.get(lang, ()) + REVERSED.get(lang, ())]
 
 
 def _stamp(paths: list[Path]) -> list:
