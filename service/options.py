@@ -46,6 +46,11 @@ def common_options() -> OneLineParser:
     return p
 
 
+# Flags whose parsed value is the Config field of the same name (None: the Config default).
+_PLAIN_SETTINGS = ("engine", "device", "threads", "num_beams", "mt_backend", "summary_backend", "summary_beams",
+                   "summary_lookup", "summarizer_model", "max_chars", "glossary", "extractive")
+
+
 def config_from_args(args: argparse.Namespace) -> Config:
     mt_models = dict(DEFAULT_MT_MODELS)
     for item in getattr(args, "mt_model", []) or []:
@@ -54,19 +59,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
             raise BadInput(f"--mt-model expects LANG=MODEL, got '{item}'")
         mt_models[lang.strip().lower()] = model.strip()
     tiers = getattr(args, "tiers", None)
+    plain = {name: getattr(args, name, None) for name in _PLAIN_SETTINGS}
     return Config().with_(
-        engine=getattr(args, "engine", None),
-        device=getattr(args, "device", None),
-        threads=getattr(args, "threads", None),
-        num_beams=getattr(args, "num_beams", None),
-        mt_backend=getattr(args, "mt_backend", None),
-        summary_backend=getattr(args, "summary_backend", None),
-        summary_beams=getattr(args, "summary_beams", None),
-        summary_lookup=getattr(args, "summary_lookup", None),
-        summarizer_model=getattr(args, "summarizer_model", None),
-        max_chars=getattr(args, "max_chars", None),
-        glossary=getattr(args, "glossary", None),
-        extractive=getattr(args, "extractive", None),
+        **plain,
         tiers=tuple(t.strip() for t in tiers.split(",") if t.strip()) if tiers is not None else None,
         mt_models=mt_models,
     )

@@ -117,6 +117,22 @@ def tiny_pipeline(tiny_config):
     return Pipeline(tiny_config)
 
 
+@pytest.fixture(scope="session")
+def apertium():
+    """The offline engine's Italian translator (Apertium + the word lexicon), no weights."""
+    from briefs.translate.apertium import ApertiumTranslator
+
+    return ApertiumTranslator("it")
+
+
+@pytest.fixture(scope="session")
+def offline_pipeline():
+    """A Pipeline on the offline engine: real text end to end, no weights."""
+    from briefs import Config, Pipeline
+
+    return Pipeline(Config(engine="offline"))
+
+
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, timeout: int = 300):
     """`briefs ARGS` in a subprocess, as a user runs it: (exit code, stdout, stderr)."""
     proc = subprocess.run(

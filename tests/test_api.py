@@ -10,7 +10,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,15 +22,10 @@ from briefs import Config, Pipeline
 from briefs.api import Api, read_keys
 from briefs.text import clean, paragraphs
 from briefs.web import build_app, launch
+from helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CHARS = 20_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

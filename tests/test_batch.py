@@ -29,6 +29,7 @@ from briefs.batch import (
 )
 from briefs.cli import main as cli_main
 from briefs.errors import BadInput
+from helpers import CountingTranslator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -336,17 +337,6 @@ def test_retry_failed_redoes_only_the_error_lines(tmp_path, tiny_config):
 
 
 # ---- translation memory ---------------------------------------------------------------------------
-class CountingTranslator:
-    name = "counting"
-
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def translate(self, sentences, progress=None):
-        self.seen += sentences
-        return [s.upper() for s in sentences]
-
-
 def test_memory_sends_only_new_distinct_sentences_to_the_engine(tmp_path):
     memory = TranslationMemory(tmp_path / "tm.sqlite")
     inner = CountingTranslator()

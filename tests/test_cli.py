@@ -91,6 +91,7 @@ def test_debug_shows_the_traceback(cli):
     assert code == 2 and "Traceback" in err and err.strip().endswith("briefs: error: no such file: nope.txt")
 
 
+@pytest.mark.slow  # loads the tiny models in a subprocess
 def test_source_lang_override(cli, tiny_model_args):
     code, out, err = cli("run", "-", "--source-lang", "it", "--tiers", "headline", "--json", *tiny_model_args, stdin=b"Ciao a tutti.")
     assert code == 0, err

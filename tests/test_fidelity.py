@@ -227,6 +227,7 @@ def test_corruptions_of_real_references_are_flagged():
     assert out["false_checks_per_100"]["number_name"] <= 5, out["false_checks_per_100"]
 
 
+@pytest.mark.slow  # a batch job in a subprocess
 def test_batch_output_carries_the_report(cli, tmp_path, flagged_article):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -9,7 +9,7 @@ import pytest
 from briefs import Pipeline
 from briefs.text import paragraphs
 from briefs.web import build_app, launch
-from test_web import CHROMIUM_ARGS, WAIT_MS, free_port
+from helpers import WAIT_MS, chromium_page, free_port
 
 
 @pytest.fixture(scope="module")
@@ -22,46 +22,39 @@ def offline_url(tiny_config):
 
 @pytest.mark.slow
 def test_page_marks_flags_and_shows_sources(offline_url, flagged_article):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     article = flagged_article
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(WAIT_MS)
-            page.goto(offline_url)
-            page.locator("#article textarea").fill(article)
-            page.click("#run")
+    with chromium_page(offline_url, 1400, 1000) as page:
+        page.locator("#article textarea").fill(article)
+        page.click("#run")
 
-            checks = page.locator("#fidelity ol.checks li")
-            expect(checks.first).to_be_visible(timeout=WAIT_MS)
-            marks = page.locator("#translation td.english mark.check")
-            expect(marks.first).to_be_visible()
-            assert "pollaio" in [m.inner_text() for m in marks.all()]
-            assert "left untranslated" in marks.first.get_attribute("title")
-            assert checks.count() == len(page.locator("#fidelity ol.checks li[data-kind]").all()) >= marks.count() // 2
-            assert "untranslated" in checks.first.inner_text()
+        checks = page.locator("#fidelity ol.checks li")
+        expect(checks.first).to_be_visible(timeout=WAIT_MS)
+        marks = page.locator("#translation td.english mark.check")
+        expect(marks.first).to_be_visible()
+        assert "pollaio" in [m.inner_text() for m in marks.all()]
+        assert "left untranslated" in marks.first.get_attribute("title")
+        assert checks.count() == len(page.locator("#fidelity ol.checks li[data-kind]").all()) >= marks.count() // 2
+        assert "untranslated" in checks.first.inner_text()
 
-            # the briefs mark what they repeat of a flagged span (the extended brief copies sentence 1)
-            assert "pollaio" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
+        # the briefs mark what they repeat of a flagged span (the extended brief copies sentence 1)
+        assert "pollaio" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
 
-            # hover a translated sentence: its Italian source appears
-            sentence = page.locator("#translation td.english .sent").first
-            popup = sentence.locator(".src")
-            expect(popup).to_be_hidden()
-            sentence.hover()
-            expect(popup).to_be_visible()
-            assert paragraphs(article)[0][:30] in popup.inner_text()
+        # hover a translated sentence: its Italian source appears
+        sentence = page.locator("#translation td.english .sent").first
+        popup = sentence.locator(".src")
+        expect(popup).to_be_hidden()
+        sentence.hover()
+        expect(popup).to_be_visible()
+        assert paragraphs(article)[0][:30] in popup.inner_text()
 
-            # click a bullet: the article sentence it comes from appears
-            bullet = page.locator('#fidelity [data-brief="bullets"]').nth(1)
-            page.mouse.move(0, 0)
-            bullet.click()
-            source = bullet.locator(".src")
-            expect(source).to_be_visible()
-            assert "From the article" in source.inner_text()
-            text = bullet.inner_text().split("From the article")[0].strip()
-            assert text.split()[1] in source.inner_text()
-        finally:
-            browser.close()
+        # click a bullet: the article sentence it comes from appears
+        bullet = page.locator('#fidelity [data-brief="bullets"]').nth(1)
+        page.mouse.move(0, 0)
+        bullet.click()
+        source = bullet.locator(".src")
+        expect(source).to_be_visible()
+        assert "From the article" in source.inner_text()
+        text = bullet.inner_text().split("From the article")[0].strip()
+        assert text.split()[1] in source.inner_text()

@@ -18,22 +18,11 @@ from briefs.english import leftover_words
 from briefs.numbers import englishify
 from briefs.text import paragraphs
 from briefs.translate import IdentityTranslator
-from briefs.translate.apertium import ApertiumTranslator
 from briefs.translate.glossary import Glossary, GlossaryTranslator
 from briefs.translate.lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 MT = ROOT / "eval" / "data" / "mt"
-
-
-@pytest.fixture(scope="module")
-def apertium() -> ApertiumTranslator:
-    return ApertiumTranslator("it")
-
-
-@pytest.fixture(scope="module")
-def offline() -> Pipeline:
-    return Pipeline(Config(engine="offline"))
 
 
 def flores_documents(n: int) -> list[str]:
@@ -93,15 +82,15 @@ def test_exonyms_for_places_names_stay(apertium):
         assert italian not in out
 
 
-def test_seed_meaning_errors_are_fixed(offline, seed_text):
-    english = offline.run(seed_text, tiers=[]).translation.text
+def test_seed_meaning_errors_are_fixed(offline_pipeline, seed_text):
+    english = offline_pipeline.run(seed_text, tiers=[]).translation.text
     assert "Tomorrow, 4 February" in english
     assert "will host" in english and "will lodge" not in english
     assert "of morning" not in english
 
 
-def test_seed_has_no_italian_or_spanish_word_left_but_names(offline, seed_text):
-    result = offline.run(seed_text, tiers=[])
+def test_seed_has_no_italian_or_spanish_word_left_but_names(offline_pipeline, seed_text):
+    result = offline_pipeline.run(seed_text, tiers=[])
     left = [w.word for w in leftover_words(result.translation.text, seed_text)]
     assert [w for w in left if w != "askanews"] == [], left  # askanews: the agency's name, lower case
 
@@ -134,9 +123,9 @@ def test_every_engine_output_is_englishified():
 
 
 # ---- mixed articles ---------------------------------------------------------------------------------
-def test_english_paragraphs_of_a_mixed_article_come_out_unchanged(offline, seed_text, english_text):
+def test_english_paragraphs_of_a_mixed_article_come_out_unchanged(offline_pipeline, seed_text, english_text):
     english = paragraphs(english_text)[1:3]
-    result = offline.run(seed_text + "\n\n" + "\n\n".join(english), tiers=[])
+    result = offline_pipeline.run(seed_text + "\n\n" + "\n\n".join(english), tiers=[])
     assert result.translation.paragraphs[-2:] == english
     assert result.translation.paragraph_engines[-2:] == [IdentityTranslator.name] * 2
     assert set(result.translation.paragraph_engines[:-2]) == {"apertium:ita-spa-eng"}

@@ -14,7 +14,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -36,26 +35,10 @@ from briefs.translate.memory import (
     open_memory,
     read_tmx,
 )
+from helpers import CountingTranslator, chromium_page, free_port
 
 CORRECTED = ("Tomorrow, 4 February, the US State Department will host the first ministerial conference on "
              "securing supply chains for critical minerals and rare earths.")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class CountingTranslator:
-    name = "counting"
-
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def translate(self, sentences, progress=None):
-        self.seen += sentences
-        return [s.upper() for s in sentences]
 
 
 # ---- PostgreSQL, started by the tests --------------------------------------------------------------------
@@ -354,44 +337,36 @@ def test_a_correction_through_the_api_is_in_the_next_run(memory_page, seed_text)
 
 @pytest.mark.slow
 def test_a_correction_through_the_page_is_in_the_next_run(memory_page, seed_text, recwarn):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, pipeline = memory_page
     wait = 240_000
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.set_default_timeout(wait)
-            page.goto(url)
-            page.locator("#article textarea").fill(seed_text)
-            page.click("#run")
-            expect(page.locator("#brief-extended textarea")).not_to_have_value("", timeout=wait)
-            assert "US State Department will host" not in page.locator("#brief-extended textarea").input_value()
+    with chromium_page(url, 1400, 1200, wait_ms=wait) as page:
+        page.locator("#article textarea").fill(seed_text)
+        page.click("#run")
+        expect(page.locator("#brief-extended textarea")).not_to_have_value("", timeout=wait)
+        assert "US State Department will host" not in page.locator("#brief-extended textarea").input_value()
 
-            first = pipeline.sentence_pairs(seed_text)[0]
-            expect(page.locator("#correct-source textarea")).to_have_value(first["source"], timeout=wait)
-            expect(page.locator("#correct-text textarea")).to_have_value(first["text"], timeout=wait)
-            page.locator("#correct-text textarea").fill(CORRECTED)  # the editor rewrites the sentence in place
-            page.locator("#correct-who textarea").fill("anna")
-            page.click("#correct-save")
+        first = pipeline.sentence_pairs(seed_text)[0]
+        expect(page.locator("#correct-source textarea")).to_have_value(first["source"], timeout=wait)
+        expect(page.locator("#correct-text textarea")).to_have_value(first["text"], timeout=wait)
+        page.locator("#correct-text textarea").fill(CORRECTED)  # the editor rewrites the sentence in place
+        page.locator("#correct-who textarea").fill("anna")
+        page.click("#correct-save")
 
-            # saved, and the article ran again: the corrected sentence is in the translation and the briefs
-            expect(page.locator("#translation")).to_contain_text(CORRECTED, timeout=wait)
-            expect(page.locator("#brief-extended textarea")).to_have_value(re.compile("US State Department will host"),
-                                                                          timeout=wait)
-            expect(page.locator("#correct-pick input")).to_have_value(re.compile(r"\[corrected\]$"), timeout=wait)
-            expect(page.locator("#meta")).to_contain_text("Timings", timeout=wait)  # every field after the rerun
-            assert "Traceback" not in page.content()
+        # saved, and the article ran again: the corrected sentence is in the translation and the briefs
+        expect(page.locator("#translation")).to_contain_text(CORRECTED, timeout=wait)
+        expect(page.locator("#brief-extended textarea")).to_have_value(re.compile("US State Department will host"),
+                                                                      timeout=wait)
+        expect(page.locator("#correct-pick input")).to_have_value(re.compile(r"\[corrected\]$"), timeout=wait)
+        expect(page.locator("#meta")).to_contain_text("Timings", timeout=wait)  # every field after the rerun
+        assert "Traceback" not in page.content()
 
-            # a fresh visit running the article again gets the correction from the memory
-            page.goto(url)
-            page.locator("#article textarea").fill(seed_text)
-            page.click("#run")
-            expect(page.locator("#translation")).to_contain_text(CORRECTED, timeout=wait)
-        finally:
-            browser.close()
+        # a fresh visit running the article again gets the correction from the memory
+        page.goto(url)
+        page.locator("#article textarea").fill(seed_text)
+        page.click("#run")
+        expect(page.locator("#translation")).to_contain_text(CORRECTED, timeout=wait)
     assert not [w for w in recwarn if "output values" in str(w.message)]  # the rerun fills the same fields
     entry = pipeline.translation_memory().human()[first["source"]]
     assert (entry.target, entry.author, entry.replaced) == (CORRECTED, "anna", first["text"])

@@ -24,16 +24,6 @@ TIERS = load_tiers(Config().prompts_dir)
 
 
 @pytest.fixture(scope="module")
-def apertium() -> ApertiumTranslator:
-    return ApertiumTranslator("it")
-
-
-@pytest.fixture(scope="module")
-def offline_pipeline() -> Pipeline:
-    return Pipeline(Config(engine="offline"))
-
-
-@pytest.fixture(scope="module")
 def seed_offline(offline_pipeline, seed_text):
     return offline_pipeline.run(seed_text)
 

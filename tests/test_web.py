@@ -7,7 +7,6 @@ makes these small matrices many times slower (measured: 5 s vs 44-110 s for the 
 from __future__ import annotations
 
 import json
-import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,17 +17,9 @@ from briefs.summarize import load_tiers
 from briefs.text import clean, paragraphs, word_count
 from briefs.web import SEED_LABEL, build_app, launch, parse_auth
 from briefs.wire import split
+from helpers import WAIT_MS, chromium_page, free_port
 
 TIERS = ["headline", "short", "bullets", "extended"]
-WAIT_MS = 240_000  # upper bound for the page to show a result; a busy 2-core machine is slow
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +206,7 @@ def test_auth_setting_and_cli_errors(cli):
 @pytest.mark.slow
 def test_browser_end_to_end(url, seed_text, english_text, tmp_path):
     from docx import Document
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     outside: list[str] = []
 
@@ -225,63 +216,56 @@ def test_browser_end_to_end(url, seed_text, english_text, tmp_path):
         outside.append(route.request.url)
         return route.abort()
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-            page.set_default_timeout(WAIT_MS)
-            page.route("**/*", local_only)
-            page.goto(url)
-            article = page.locator("#article textarea")
+    with chromium_page(url, 1400, 1000, before_goto=lambda page: page.route("**/*", local_only),
+                       accept_downloads=True) as page:
+        article = page.locator("#article textarea")
 
-            doc = Document()
-            for p in paragraphs(seed_text)[:2]:
-                doc.add_paragraph(p)
-            doc.save(tmp_path / "two.docx")
-            page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "two.docx"))
-            # an uploaded file's text lands in the box
-            expect(article).to_have_value("\n\n".join(paragraphs(seed_text)[:2]), timeout=WAIT_MS)
+        doc = Document()
+        for p in paragraphs(seed_text)[:2]:
+            doc.add_paragraph(p)
+        doc.save(tmp_path / "two.docx")
+        page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "two.docx"))
+        # an uploaded file's text lands in the box
+        expect(article).to_have_value("\n\n".join(paragraphs(seed_text)[:2]), timeout=WAIT_MS)
 
-            page.get_by_text(SEED_LABEL[:30], exact=False).click()  # the one-click example
-            expect(article).to_have_value(seed_text, timeout=WAIT_MS)
-            article.fill("")
-            article.fill(seed_text)  # as staff paste it
-            page.click("#run")
+        page.get_by_text(SEED_LABEL[:30], exact=False).click()  # the one-click example
+        expect(article).to_have_value(seed_text, timeout=WAIT_MS)
+        article.fill("")
+        article.fill(seed_text)  # as staff paste it
+        page.click("#run")
 
-            rows = page.locator("#translation tbody tr")
-            expect(rows).to_have_count(len(paragraphs(seed_text)), timeout=WAIT_MS)
-            for tier in TIERS:
-                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
-            expect(page.locator("#detected")).to_contain_text("Italian", timeout=WAIT_MS)
-            expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
-            body = split(seed_text).body  # the wire dateline and metadata line are not translated
-            assert rows.first.locator("td").first.inner_text().startswith(paragraphs(body)[0][:40])
-            assert rows.first.locator("td").nth(1).inner_text().strip()  # its English
+        rows = page.locator("#translation tbody tr")
+        expect(rows).to_have_count(len(paragraphs(seed_text)), timeout=WAIT_MS)
+        for tier in TIERS:
+            expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
+        expect(page.locator("#detected")).to_contain_text("Italian", timeout=WAIT_MS)
+        expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
+        body = split(seed_text).body  # the wire dateline and metadata line are not translated
+        assert rows.first.locator("td").first.inner_text().startswith(paragraphs(body)[0][:40])
+        assert rows.first.locator("td").nth(1).inner_text().strip()  # its English
 
-            with page.expect_download() as download:
-                page.click("#download-json")
-            saved = json.loads(open(download.value.path(), encoding="utf-8").read())
-            assert [b["tier"] for b in saved["briefs"]] == TIERS
-            assert saved["briefs"][0]["text"] == page.locator("#brief-headline textarea").input_value()
-            shot = tmp_path / "web.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
+        with page.expect_download() as download:
+            page.click("#download-json")
+        saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+        assert [b["tier"] for b in saved["briefs"]] == TIERS
+        assert saved["briefs"][0]["text"] == page.locator("#brief-headline textarea").input_value()
+        shot = tmp_path / "web.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
 
-            # random-weight headlines break the headline rules, so the seed may carry that warning,
-            # but not the mixed-language one the next run must show
-            expect(page.locator("#warnings")).not_to_contain_text("kept as written")
-            mixed = "\n\n".join(paragraphs(seed_text)[:3] + paragraphs(english_text)[1:2])
-            article.fill(mixed)
-            page.click("#run")
-            expect(page.locator("#warnings")).to_contain_text("in 'en' kept as written", timeout=WAIT_MS)
-            expect(page.locator("#warnings")).to_be_visible()
+        # random-weight headlines break the headline rules, so the seed may carry that warning,
+        # but not the mixed-language one the next run must show
+        expect(page.locator("#warnings")).not_to_contain_text("kept as written")
+        mixed = "\n\n".join(paragraphs(seed_text)[:3] + paragraphs(english_text)[1:2])
+        article.fill(mixed)
+        page.click("#run")
+        expect(page.locator("#warnings")).to_contain_text("in 'en' kept as written", timeout=WAIT_MS)
+        expect(page.locator("#warnings")).to_be_visible()
 
-            article.fill("")
-            page.click("#run")
-            expect(page.get_by_text("input is empty", exact=False).first).to_be_visible(timeout=WAIT_MS)
-            assert "Traceback" not in page.content()
-        finally:
-            browser.close()
+        article.fill("")
+        page.click("#run")
+        expect(page.get_by_text("input is empty", exact=False).first).to_be_visible(timeout=WAIT_MS)
+        assert "Traceback" not in page.content()
     assert outside == []  # the page fetched nothing from outside this machine
 
 
@@ -290,49 +274,42 @@ def test_phone_width_failed_upload_and_escaping(url, seed_text, tmp_path):
     """At 390 px: every brief box shows its whole text; a broken upload is removed from the page with
     a note saying why (and pasted text is used next); each run clears the last result; a custom
     source-language value is shown as text, not HTML."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.set_default_timeout(WAIT_MS)
-            page.goto(url)
-            article = page.locator("#article textarea")
-            expect(page.locator("#status")).to_be_attached()  # progress shows by Run, not only at the bottom
+    with chromium_page(url, 390, 844) as page:
+        article = page.locator("#article textarea")
+        expect(page.locator("#status")).to_be_attached()  # progress shows by Run, not only at the bottom
 
-            (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 a zip cut short")
-            page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "broken.docx"))
-            expect(page.locator("#upload-note")).to_contain_text("broken.docx was not used", timeout=WAIT_MS)
-            expect(page.locator("#upload-note")).to_contain_text("not a readable .docx")
-            expect(page.locator("#upload")).not_to_contain_text("broken.docx", timeout=WAIT_MS)
+        (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 a zip cut short")
+        page.locator("#upload input[type=file]").set_input_files(str(tmp_path / "broken.docx"))
+        expect(page.locator("#upload-note")).to_contain_text("broken.docx was not used", timeout=WAIT_MS)
+        expect(page.locator("#upload-note")).to_contain_text("not a readable .docx")
+        expect(page.locator("#upload")).not_to_contain_text("broken.docx", timeout=WAIT_MS)
 
-            article.fill(seed_text)
-            page.locator("#engine").get_by_text("offline", exact=True).click()  # real sentences: long lines
-            page.click("#run")
+        article.fill(seed_text)
+        page.locator("#engine").get_by_text("offline", exact=True).click()  # real sentences: long lines
+        page.click("#run")
+        for tier in TIERS:
+            expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
+        expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
+        assert len(page.locator("#brief-headline textarea").input_value()) > 60  # two lines or more here
+        for width in (390, 1400, 390, 320):  # the phone turned, a window resized: boxes follow
+            page.set_viewport_size({"width": width, "height": 844})
+            page.wait_for_timeout(300)
             for tier in TIERS:
-                expect(page.locator(f"#brief-{tier} textarea")).not_to_have_value("", timeout=WAIT_MS)
-            expect(page.locator("#meta")).to_contain_text("Timings", timeout=WAIT_MS)
-            assert len(page.locator("#brief-headline textarea").input_value()) > 60  # two lines or more here
-            for width in (390, 1400, 390, 320):  # the phone turned, a window resized: boxes follow
-                page.set_viewport_size({"width": width, "height": 844})
-                page.wait_for_timeout(300)
-                for tier in TIERS:
-                    box = page.locator(f"#brief-{tier} textarea")
-                    height, needed = box.evaluate("t => [t.clientHeight, t.scrollHeight]")
-                    assert needed <= height + 2, f"{tier} at {width} px: {needed} px of text in a {height} px box"
-                assert needed <= height + 2, f"{tier}: {needed} px of text in a {height} px box"
+                box = page.locator(f"#brief-{tier} textarea")
+                height, needed = box.evaluate("t => [t.clientHeight, t.scrollHeight]")
+                assert needed <= height + 2, f"{tier} at {width} px: {needed} px of text in a {height} px box"
+            assert needed <= height + 2, f"{tier}: {needed} px of text in a {height} px box"
 
-            source = page.locator("#source-lang input")
-            source.fill("<b>xx</b>")
-            source.press("Enter")
-            page.click("#run")
-            expect(page.locator("#brief-headline textarea")).to_have_value("", timeout=WAIT_MS)  # cleared
-            expect(page.get_by_text("unsupported source language '<b>xx</b>'", exact=False).first).to_be_visible(
-                timeout=WAIT_MS)
-            expect(page.locator("#detected")).to_contain_text("No result", timeout=WAIT_MS)
-        finally:
-            browser.close()
+        source = page.locator("#source-lang input")
+        source.fill("<b>xx</b>")
+        source.press("Enter")
+        page.click("#run")
+        expect(page.locator("#brief-headline textarea")).to_have_value("", timeout=WAIT_MS)  # cleared
+        expect(page.get_by_text("unsupported source language '<b>xx</b>'", exact=False).first).to_be_visible(
+            timeout=WAIT_MS)
+        expect(page.locator("#detected")).to_contain_text("No result", timeout=WAIT_MS)
 
 
 @pytest.mark.slow

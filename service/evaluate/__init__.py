@@ -16,30 +16,13 @@ Every run writes report.json (data, engine, model ids, versions, date), report.m
 The library functions return plain dicts; `register`/`main` are the thin CLI shell.
 
 Modules: `metrics` (ROUGE, BLEU/chrF, Lead-3), `data` (file readers), `runs` (the evaluations),
-`report` (environment, Markdown, chart), `command` (the sub-command).
+`report` (environment, Markdown, chart), `command` (the sub-command). The data files' paths live in `data`.
 """
 
 from __future__ import annotations
 
 from .command import main, register
-from .data import (
-    DATA_DIR,
-    EVAL_DIR,
-    FLORES_ENG,
-    FLORES_ITA,
-    FLORES_META,
-    PUBLISHED_MT,
-    REPORTS_DIR,
-    SUMMEVAL,
-    HeadlineItem,
-    SummaryItem,
-    flores_articles,
-    load_headlines,
-    load_summaries,
-    read_lines,
-    read_metadata,
-    select_domain,
-)
+from .data import HeadlineItem, SummaryItem, flores_articles, load_headlines, load_summaries, read_lines, select_domain
 from .metrics import (
     HALVES,
     ROUGE_LABELS,
@@ -57,10 +40,9 @@ from .report import chart, data_info, environment, markdown, write_report
 from .runs import Bar, evaluate_crosslingual, evaluate_headlines, evaluate_mt, evaluate_summaries, translate_and_score
 
 __all__ = [
-    "DATA_DIR", "EVAL_DIR", "FLORES_ENG", "FLORES_ITA", "FLORES_META", "PUBLISHED_MT", "REPORTS_DIR", "ROUGE_LABELS",
-    "ROUGE_TYPES", "SPLITS", "SUMMEVAL", "HALVES", "HeadlineItem", "bootstrap_diff", "evaluate_headlines", "half",
+    "ROUGE_LABELS", "ROUGE_TYPES", "SPLITS", "HALVES", "HeadlineItem", "bootstrap_diff", "evaluate_headlines", "half",
     "lead_words", "load_headlines", "Bar", "Rouge", "SummaryItem", "chart", "data_info", "environment",
     "evaluate_crosslingual", "evaluate_mt", "evaluate_summaries", "flores_articles", "lead3", "load_summaries",
-    "main", "markdown", "read_lines", "read_metadata", "register", "score_mt", "select_domain", "split_sentences",
+    "main", "markdown", "read_lines", "register", "score_mt", "select_domain", "split_sentences",
     "translate_and_score", "write_report",
 ]

@@ -13,9 +13,13 @@ from briefs.documents import read_file
 ACCEPTED_PEAK_MB = 1024  # a long document read in full: no runaway either
 
 
-# 2,000 paragraphs read and translated in full take a while: in the slow lane
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.name == "paragraphs_2000.txt" else [])
-                                  for c in CASES])
+# Refusals are quick; a document read and translated in full takes seconds (2,000 paragraphs a while):
+# the fast lane keeps every refusal and one accepted document, the slow lane all.
+FAST_ACCEPTED = "article.pdf"
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=[] if c.refused or c.name == FAST_ACCEPTED
+                                               else [pytest.mark.slow]) for c in CASES])
 def test_run(case, hostile, tmp_path):
     got = measured(["run", str(hostile[case.name]), "--engine", "offline", "--json", "--tiers", "headline"], tmp_path)
     assert got.rc == case.exit_code, got.stderr

@@ -15,13 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from corpus import CASES, REFUSE_CPU_S, REFUSE_PEAK_MB, ROOT, seed_paragraphs
 
+from helpers import free_port
+
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -30,7 +26,7 @@ class Server:
     def __init__(self):
         import psutil
 
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "briefs.cli", "web", "--engine", "offline", "--no-preload", "--port", str(self.port)],
@@ -148,7 +144,7 @@ def test_sigterm_removes_the_result_folder_and_no_share_hint(tmp_path):
     import tempfile
 
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "briefs.cli", "web", "--engine", "offline", "--no-preload",
                              "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 180
