@@ -37,8 +37,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal
 
-from .errors import BadInput, BriefsError
-from .jobs import JobError
+from ..errors import BadInput, BriefsError
+from ..jobs import JobError
 
 PREFIX = "/api/v1"
 KEYS_ENV = "BRIEFS_API_KEYS"
@@ -331,7 +331,7 @@ class Api:
 
     @property
     def jobs(self):
-        from .jobs import Jobs
+        from ..jobs import Jobs
 
         with self._jobs_lock:
             if self._jobs is None:
@@ -578,8 +578,8 @@ def _lang(value: str | None) -> str | None:
 # ---- what the endpoints compute ------------------------------------------------------------------------------
 def detect_languages(text: str, config) -> dict:
     """Whole-text language and confidence, plus each paragraph's ranked candidates."""
-    from .detect import _langs, detect
-    from .text import clean, paragraphs
+    from ..detect import _langs, detect
+    from ..text import clean, paragraphs
 
     paras = paragraphs(clean(text, config.max_chars))
     found = detect(paras, min_chars=config.min_detect_chars, min_confidence=config.min_detect_confidence)
@@ -594,9 +594,9 @@ def detect_languages(text: str, config) -> dict:
 
 def languages_info(config) -> dict:
     """Every source language with a route to English, and which engine serves it."""
-    from .config import ENGINES, MULTILINGUAL_LANGUAGES
-    from .render import language_name
-    from .translate.apertium import PIVOTS, ApertiumTranslator
+    from ..config import ENGINES, MULTILINGUAL_LANGUAGES
+    from ..render import language_name
+    from ..translate.apertium import PIVOTS, ApertiumTranslator
 
     apertium = shutil.which(os.environ.get("BRIEFS_APERTIUM", "apertium"))
     routes: list[dict[str, str | None]] = [{"source": "en", "name": "English", "neural": "identity",
@@ -619,9 +619,9 @@ def fidelity_report(source: str, translation: str, source_lang: str | None, api:
     """briefs.fidelity's report for a translation made elsewhere (`briefs check`'s): the source's
     sentences aligned to the translation's, each pair checked (names, numbers, untranslated words,
     length, loops, dropped sentences)."""
-    from . import fidelity
-    from .detect import detect
-    from .text import clean, paragraphs
+    from .. import fidelity
+    from ..detect import detect
+    from ..text import clean, paragraphs
 
     config = api.config
     if source_lang is None:
