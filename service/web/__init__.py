@@ -27,11 +27,11 @@ import time
 import uuid
 from pathlib import Path
 
-from . import api
-from .argtypes import integer
-from .config import ENGINES, SEED
-from .documents import SUFFIXES, describe
-from .errors import BadInput, BriefsError
+from .. import api
+from ..argtypes import integer
+from ..config import ENGINES, SEED
+from ..documents import SUFFIXES, describe
+from ..errors import BadInput, BriefsError
 
 AUTH_ENV = "BRIEFS_WEB_AUTH"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -84,12 +84,12 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from .options import config_from_args
-    from .pipeline import Pipeline
+    from ..options import config_from_args
+    from ..pipeline import Pipeline
 
     auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
     check_port(args.host, args.port)  # before the models load, not after
-    from .translate.memory import location
+    from ..translate.memory import location
 
     config = config_from_args(args).with_(memory=location())  # BRIEFS_MEMORY, else the default file
     pipeline = Pipeline(config)
@@ -233,8 +233,8 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
     _no_phoning_home()
     import gradio as gr
 
-    from .render import LANGUAGE_NAMES, fidelity_html, language_name, side_by_side_html
-    from .summarize import load_tiers
+    from ..render import LANGUAGE_NAMES, fidelity_html, language_name, side_by_side_html
+    from ..summarize import load_tiers
 
     config = pipeline.config
     tiers = load_tiers(config.prompts_dir, config.tiers)
@@ -247,7 +247,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
     atexit.register(shutil.rmtree, outdir, ignore_errors=True)
     seed = SEED.read_text(encoding="utf-8") if SEED.is_file() else None
     if max_batch > 1:
-        from .batcher import Batcher
+        from ..batcher import Batcher
 
         batcher = Batcher(pipeline, max_batch=max_batch)
         run_one, concurrency = batcher.run, 2 * max_batch
@@ -504,7 +504,7 @@ def _md(value: str) -> str:
 def _article(text: str | None, file: str | None, max_chars: int) -> str:
     """The article: the uploaded file's text when a file is given, else the text box."""
     if file:
-        from .documents import read_file
+        from ..documents import read_file
 
         return read_file(file, max_chars)  # Gradio has checked the type against UPLOAD_TYPES
     return text or ""
@@ -545,7 +545,7 @@ def _lines(tier) -> int:
 
 
 def _source_paragraphs(text: str, max_chars: int) -> list[str]:
-    from .text import clean, paragraphs
+    from ..text import clean, paragraphs
 
     try:
         return paragraphs(clean(text, max_chars))
@@ -571,8 +571,8 @@ def _meta(result: dict) -> str:
 
 def _write_downloads(outdir: Path, result: dict, source_text: str = "") -> tuple[Path, Path, Path]:
     """briefing.md, .json and .docx for the download buttons; files older than an hour are removed."""
-    from .pipeline import Result
-    from .render import docx, markdown
+    from ..pipeline import Result
+    from ..render import docx, markdown
 
     cutoff = time.time() - 3600
     for old in outdir.iterdir():
