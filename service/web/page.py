@@ -1,53 +1,36 @@
-"""`briefs web`: the staff web page (Gradio Blocks), a thin shell over the one `Pipeline`.
-
-One Pipeline per process serves every request (models load once, lazily or at start-up); Gradio's
-queue runs at most `concurrency` requests at a time and keeps the others waiting with their place
-shown. The Run button's event is also the HTTP API `/brief`, returning the JSON result contract:
-
-    from gradio_client import Client
-    result = Client("http://127.0.0.1:7860/").predict(text, api_name="/brief")
-
-Nothing here reaches the internet: analytics and the version check are off, there is no share
-link, and the theme's fonts are served by Gradio itself.
-"""
+"""The staff page itself: `build_app`, the Gradio Blocks layout over one Pipeline, its event
+handlers (run, show, upload, corrections) and the queue that makes requests take turns."""
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import html
-import json
 import logging
 import os
-import re
 import shutil
-import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from . import api
-from .argtypes import integer
-from .config import ENGINES, SEED
-from .documents import SUFFIXES, describe
-from .errors import BadInput, BriefsError
+from ..config import ENGINES, SEED
+from ..documents import SUFFIXES, describe
+from ..errors import BriefsError
+from .rendering import (
+    _article,
+    _lines,
+    _md,
+    _meta,
+    _progress_reporter,
+    _short,
+    _source_paragraphs,
+    _tier_label,
+    _warnings_html,
+    _write_downloads,
+    staff_message,
+)
 
-AUTH_ENV = "BRIEFS_WEB_AUTH"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SEED_LABEL = "Italian news: critical-minerals conference in Washington (askanews)"
 UPLOAD_TYPES = list(SUFFIXES)  # briefs.documents: the one table of formats
-# Login throttle (per client address): after LOGIN_FAILURES wrong logins within LOGIN_WINDOW_S
-# seconds, that client's logins are answered 429 until the window has passed.
-LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 60.0
-# The brief boxes are as tall as their text at every width (Gradio sizes a textarea once, when its
-# value changes, so a narrower window clipped the headline's second line); progress by Run.
-PAGE_CSS = """
-[id^="brief-"] textarea { field-sizing: content; height: auto !important; max-height: none !important;
-                          min-height: 2.2em; overflow-y: hidden !important; }
-#status { min-height: 2.5em; }
-"""
-DEFAULT_MAX_BATCH = 16  # requests run together at most (service/batcher.py; README "Speed")
 _log = logging.getLogger("briefs.web")
 
 
@@ -58,169 +41,6 @@ def _no_phoning_home() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-# ---- CLI ----------------------------------------------------------------------------------------
-def register(subparsers, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("web", parents=[common], help="serve the staff web page (and its /brief API)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=integer(1, 65535), default=7860, help="port (default 7860)")
-    p.add_argument("--auth", metavar="USER:PASSWORD",
-                   help=f"require this staff login (or set {AUTH_ENV}=user:password)")
-    p.add_argument("--no-preload", dest="preload", action="store_false",
-                   help="load models on the first request instead of at start-up")
-    p.add_argument("--max-batch", type=integer(1, 256), default=DEFAULT_MAX_BATCH, metavar="N",
-                   help=f"requests that arrive together run as one batch, at most N (default {DEFAULT_MAX_BATCH}; 1: one at a time)")
-    api.add_arguments(p)
-    p.set_defaults(func=main)
-
-
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """'user:password' -> (user, password); the password may contain ':'."""
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user.strip() or not password:
-        raise BadInput(f"--auth / {AUTH_ENV} expects USER:PASSWORD (both non-empty)")
-    return user.strip(), password
-
-
-def main(args: argparse.Namespace) -> int:
-    from .options import config_from_args
-    from .pipeline import Pipeline
-
-    auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
-    check_port(args.host, args.port)  # before the models load, not after
-    from .translate.memory import location
-
-    config = config_from_args(args).with_(memory=location())  # BRIEFS_MEMORY, else the default file
-    pipeline = Pipeline(config)
-    if args.preload:
-        for line in preload(pipeline):
-            print(f"briefs web: {line}", file=sys.stderr)
-    if args.host not in LOOPBACK and not auth:
-        print(f"briefs web: warning: serving on {args.host} without a login (use --auth or {AUTH_ENV})",
-              file=sys.stderr)
-    rest = api.from_args(args, pipeline)
-    if args.host not in LOOPBACK and not rest.keys:
-        print(f"briefs web: warning: the API answers only this machine without keys ({api.KEYS_ENV} or --api-keys)",
-              file=sys.stderr)
-    app = build_app(rest.in_turn(pipeline), max_batch=args.max_batch)  # the page's runs and the API's take turns
-    rest.start()
-    _terminate_as_interrupt()
-    launch(app, host=args.host, port=args.port, auth=auth, api=rest, quiet=True)  # quiet: no share-link hint
-    return 0
-
-
-def check_port(host: str, port: int) -> None:
-    """BadInput (exit 2, one line) when `port` cannot be bound on `host`."""
-    import errno
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as err:
-        raise BadInput(f"--host {host}: not an address of this machine ({err.strerror})") from None
-    family, _, _, _, address = infos[0]
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(address)
-        except OSError as err:
-            if err.errno == errno.EADDRINUSE:
-                raise BadInput(f"port {port} on {host} is already in use; stop what uses it or pass another --port") from None
-            raise BadInput(f"cannot serve on {host}:{port}: {err.strerror or err}") from None
-
-
-def _terminate_as_interrupt() -> None:
-    """SIGTERM ends the server as Ctrl-C does, so exit handlers run (the result folder is removed)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        def stop(signum, frame):
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, stop)
-
-
-def preload(pipeline, language: str = "it") -> list[str]:
-    """Create the default engines now so the first visitor does not wait for model loading."""
-    lines = []
-    try:
-        translator, warnings = pipeline.translator(language)
-        summarizer, more = pipeline.summarizer()
-        lines.append(f"engines ready: {translator.name}, {summarizer.name}")
-        lines += warnings + more
-    except BriefsError as err:
-        lines.append(f"warning: {err}")
-    return lines
-
-
-def launch(app, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-           prevent_thread_lock: bool = False, quiet: bool = False, api=None):
-    """Serve `app` locally: no share link, no SSR node server, no MCP, no monitoring endpoint;
-    `api` (briefs.api.Api): its /api/v1 routes, /healthz and /metrics on the same server."""
-    from starlette.middleware import Middleware
-
-    if quiet and not prevent_thread_lock:
-        print(f"briefs web: serving on http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
-    app_kwargs = dict(api.app_kwargs()) if api else {}
-    app_kwargs["middleware"] = [Middleware(LoginThrottle, failures=LOGIN_FAILURES, window_s=LOGIN_WINDOW_S)]
-    return app.launch(
-        server_name=host, server_port=port, auth=auth, auth_message="Staff login" if auth else None,
-        share=False, inbrowser=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
-        show_error=False, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
-        footer_links=["api"], max_file_size="20mb", css=PAGE_CSS,
-        app_kwargs=app_kwargs,
-    )
-
-
-class LoginThrottle:
-    """ASGI middleware in front of Gradio's POST /login: a client (by address) with `failures`
-    wrong logins within `window_s` seconds gets 429 and Retry-After, without its password being
-    checked, until the oldest of those failures is `window_s` old. A good login clears its count."""
-
-    def __init__(self, app, failures: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S):
-        import collections
-        import threading
-
-        self.app, self.failures, self.window_s = app, failures, window_s
-        self._seen: dict[str, collections.deque] = collections.defaultdict(collections.deque)
-        self._lock = threading.Lock()
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") != "POST" or not scope.get("path", "").rstrip("/").endswith("/login"):
-            return await self.app(scope, receive, send)
-        client = (scope.get("client") or ("?", 0))[0]
-        now = time.monotonic()
-        with self._lock:
-            seen = self._seen[client]
-            while seen and now - seen[0] > self.window_s:
-                seen.popleft()
-            wait = self.window_s - (now - seen[0]) if len(seen) >= self.failures else 0
-        if wait > 0:
-            _log.warning("login throttled for %s (%d failures)", client, len(seen))
-            body = json.dumps({"detail": f"Too many failed logins; try again in {int(wait) + 1} s."}).encode()
-            await send({"type": "http.response.start", "status": 429,
-                        "headers": [(b"content-type", b"application/json"), (b"retry-after", str(int(wait) + 1).encode()),
-                                    (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-            return None
-        status = {}
-
-        async def watch(message):
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        await self.app(scope, receive, watch)
-        with self._lock:
-            if status.get("code") == 200:
-                self._seen.pop(client, None)
-            elif status.get("code", 400) >= 400:
-                self._seen[client].append(time.monotonic())
-        return None
-
-
-# ---- the page -------------------------------------------------------------------------------------
 def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batch: int = 1):
     """The Blocks page over `pipeline` (shared by every request). Not launched.
 
@@ -233,8 +53,8 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
     _no_phoning_home()
     import gradio as gr
 
-    from .render import LANGUAGE_NAMES, fidelity_html, language_name, side_by_side_html
-    from .summarize import load_tiers
+    from ..render import LANGUAGE_NAMES, fidelity_html, language_name, side_by_side_html
+    from ..summarize import load_tiers
 
     config = pipeline.config
     tiers = load_tiers(config.prompts_dir, config.tiers)
@@ -247,7 +67,7 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
     atexit.register(shutil.rmtree, outdir, ignore_errors=True)
     seed = SEED.read_text(encoding="utf-8") if SEED.is_file() else None
     if max_batch > 1:
-        from .batcher import Batcher
+        from ..batcher import Batcher
 
         batcher = Batcher(pipeline, max_batch=max_batch)
         run_one, concurrency = batcher.run, 2 * max_batch
@@ -471,121 +291,3 @@ def build_app(pipeline, *, concurrency: int = 1, queue_size: int = 100, max_batc
     app.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     app.batcher = batcher  # None when requests run one at a time
     return app
-
-
-# Advice written for the command line -> what a staff member on the page can do instead.
-_STAFF_WORDS = [
-    (re.compile(r"\s*\((?:split it, or )?raise --max-chars[^)]*\)"), " (split it into shorter parts)"),
-    (re.compile(r"pass --source-lang"), "choose the source language in the list"),
-    (re.compile(r"on a connected machine run `briefs models pull` \(or pass a local model directory\)"),
-     "ask whoever runs this service to install the model"),
-    (re.compile(r"use `--engine offline`"), "choose the offline engine"),
-    (re.compile(r"`--engine (\w+)`"), r"the \1 engine"),
-    (re.compile(r"\s*\(raise --max-chars to accept it\)"), ""),
-    (re.compile(r"; use --device cpu"), ""),
-]
-
-
-def staff_message(err: Exception) -> str:
-    """One line for the page: the error without command-line advice, HTML-escaped (Gradio renders
-    its messages as HTML, and they may quote what the user typed)."""
-    line = " ".join(str(err).split())
-    for pattern, words in _STAFF_WORDS:
-        line = pattern.sub(words, line)
-    return html.escape(line, quote=False)
-
-
-def _md(value: str) -> str:
-    """A user-supplied value inside Markdown: no HTML, no markup."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", html.escape(str(value), quote=False))
-
-
-# ---- helpers ----------------------------------------------------------------------------------------
-def _article(text: str | None, file: str | None, max_chars: int) -> str:
-    """The article: the uploaded file's text when a file is given, else the text box."""
-    if file:
-        from .documents import read_file
-
-        return read_file(file, max_chars)  # Gradio has checked the type against UPLOAD_TYPES
-    return text or ""
-
-
-def _progress_reporter(progress, n_tiers: int):
-    """pipeline progress(stage, done, total), called after each step, -> the page's progress bar
-    named after the step now under way: detect, translate n/N sentences, summarize tier k/K."""
-
-    def report(stage: str, done: int, total: int) -> None:
-        if stage == "translate" and done >= total and n_tiers:
-            stage, done, total = "summarize", 0, n_tiers
-        if stage == "detect":
-            progress((done, total), desc="detect language", unit="articles")
-        elif stage == "translate":
-            progress((done, total), desc=f"translate {done}/{total} sentences", unit="sentences")
-        elif stage == "summarize" and done < total:
-            progress((done, total), desc=f"summarize tier {done + 1}/{total}", unit="tiers")
-        elif stage == "summarize articles" and done < total:  # several requests batched together
-            progress((done, total), desc=f"summarize {total} articles together", unit="articles")
-        else:
-            progress((done, total), desc=f"{stage} done", unit="steps")
-
-    return report
-
-
-def _short(text: str, width: int = 90) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _tier_label(tier) -> str:
-    limit = f"{tier.min_words}–{tier.max_words} words" if tier.min_words else f"≤ {tier.max_words} words"
-    return f"{tier.name.capitalize()} ({limit})"
-
-
-def _lines(tier) -> int:
-    return {"line": 1, "sentence": 2, "bullets": 5}.get(tier.shape, 7)
-
-
-def _source_paragraphs(text: str, max_chars: int) -> list[str]:
-    from .text import clean, paragraphs
-
-    try:
-        return paragraphs(clean(text, max_chars))
-    except BriefsError:
-        return []
-
-
-def _warnings_html(warnings: list[str]) -> str:
-    if not warnings:
-        return ""
-    items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-    return ('<div role="alert" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;'
-            'padding:8px 12px;color:#3b2e00"><strong>Warnings</strong>'
-            f'<ul style="margin:4px 0 0 18px">{items}</ul></div>')
-
-
-def _meta(result: dict) -> str:
-    engines = {f"translation `{result['translation']['engine']}`"}
-    engines |= {f"briefs `{b['engine']}`" for b in result["briefs"]}
-    timings = ", ".join(f"{k} {v:,} ms" for k, v in result["timings_ms"].items())
-    return f"**Engines:** {'; '.join(sorted(engines, reverse=True))}  \n**Timings:** {timings}"
-
-
-def _write_downloads(outdir: Path, result: dict, source_text: str = "") -> tuple[Path, Path, Path]:
-    """briefing.md, .json and .docx for the download buttons; files older than an hour are removed."""
-    from .pipeline import Result
-    from .render import docx, markdown
-
-    cutoff = time.time() - 3600
-    for old in outdir.iterdir():
-        try:
-            if old.stat().st_mtime < cutoff:
-                shutil.rmtree(old, ignore_errors=True)
-        except OSError:
-            pass
-    folder = outdir / uuid.uuid4().hex[:12]
-    folder.mkdir()
-    md_path, json_path = folder / "briefing.md", folder / "briefing.json"
-    md_path.write_text(markdown(Result.from_dict(result)), encoding="utf-8")
-    json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    docx_path = folder / "briefing.docx"
-    docx_path.write_bytes(docx([(Result.from_dict(result), source_text)]))
-    return md_path, json_path, docx_path
