@@ -15,77 +15,17 @@ from . import engines, wire
 from .config import ENGINES, Config
 from .detect import detect
 from .errors import BadInput, BriefsError, EngineUnavailable, ModelUnavailable, UnsupportedLanguage
+from .result import Brief, Result, Sentence, Source, Translation
 from .summarize import Summarizer, Tier
 from .summarize.tiers import read_tiers, select_tiers, shortfall
 from .text import clean, paragraphs, sentences, word_count
 from .translate import IdentityTranslator, Translator
 from .translate.glossary import Glossary, GlossaryTranslator
 
+__all__ = ["Brief", "Pipeline", "Progress", "Result", "Sentence", "Source", "Translation"]
+
 # progress(stage, done, total): stage is "detect", "translate" (sentences) or "summarize" (tiers)
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class Source:
-    language: str
-    confidence: float
-    chars: int
-    paragraphs: int
-    mixed_languages: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Sentence:
-    """One source sentence and its translation (ids in reading order, paragraphs counted from 0)."""
-
-    id: int
-    paragraph: int
-    source: str
-    text: str
-
-
-@dataclass
-class Translation:
-    text: str
-    engine: str
-    paragraphs: list[str]
-    sentences: list[Sentence] = field(default_factory=list)
-    metadata: list[str] = field(default_factory=list)  # wire datelines, bylines... kept out of the briefs (service/wire.py)
-    # the engine of each paragraph: a paragraph detected in another language goes by its own
-    # ("identity" for English, kept as written)
-    paragraph_engines: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Brief:
-    tier: str
-    text: str
-    words: int
-    engine: str
-    # translation sentence ids it comes from (service/fidelity.py); bullets: one list per bullet
-    sources: list = field(default_factory=list)
-
-
-@dataclass
-class Result:
-    source: Source
-    translation: Translation
-    briefs: list[Brief]
-    warnings: list[str] = field(default_factory=list)
-    timings_ms: dict[str, int] = field(default_factory=dict)
-    checks: list[dict] = field(default_factory=list)  # the fidelity report (service/fidelity.py)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Result":
-        """The Result `to_dict` gave (e.g. back from the web API)."""
-        tr = dict(d["translation"])
-        tr["sentences"] = [Sentence(**s) for s in tr.get("sentences") or []]
-        return cls(source=Source(**d["source"]), translation=Translation(**tr),
-                   briefs=[Brief(**b) for b in d["briefs"]], warnings=list(d["warnings"]),
-                   timings_ms=dict(d["timings_ms"]), checks=[dict(c) for c in d.get("checks") or []])
 
 
 @dataclass
