@@ -27,12 +27,11 @@ class EngineCache:
         Pipeline's, shared so one lock guards all it makes once."""
         self.config = config
         self.memory = memory
-        self._tm: object = None  # the translation memory of config.memory, opened on first use
         if memory is None and self.config.memory:
             self.memory = self._remembering
-        self._engines: dict[tuple, object] = {}
+        # what is made once: engines by key tuple, "glossary", "memory" (the one of config.memory)
+        self._made: dict[tuple | str, object] = {}
         self._notices: dict[tuple, list[str]] = {}  # engine key -> warnings every result from it carries
-        self._glossary: Glossary | BadInput | None = None
         self._lock = lock if lock is not None else threading.RLock()
 
     # ---- routing: which engine serves a language ------------------------------------------------------
@@ -79,33 +78,25 @@ class EngineCache:
 
         if not self.config.memory:
             return None
-        with self._lock:
-            if self._tm is None:
-                try:
-                    self._tm = open_memory(self.config.memory)
-                except BriefsError as err:
-                    self._tm = err
-            found = self._tm
-        if isinstance(found, BriefsError):
-            raise found
-        return found
+        return self._once("memory", lambda: open_memory(self.config.memory), BriefsError)
 
     def _remembering(self, translator: Translator) -> Translator:
         from .translate.memory import MemoryTranslator, glossary_fingerprint
 
         return MemoryTranslator(translator, self.translation_memory(), variant=glossary_fingerprint(self.config))
 
-    # ---- engines ----------------------------------------------------------------------------------
-    def _engine(self, key: tuple, factory):
-        """Create an engine once; a failure is remembered too, so a batch does not retry it per item."""
+    # ---- made once: engines, glossary, memory ---------------------------------------------------------
+    def _once(self, key: tuple | str, factory, remembered: type[BriefsError] = EngineUnavailable):
+        """`factory()` once per key (an engine, the glossary, the memory); a failure of type
+        `remembered` is remembered too, so a batch does not retry it per item."""
         with self._lock:
-            if key not in self._engines:
+            if key not in self._made:
                 try:
-                    self._engines[key] = factory()
-                except EngineUnavailable as err:
-                    self._engines[key] = err
-            found = self._engines[key]
-        if isinstance(found, EngineUnavailable):
+                    self._made[key] = factory()
+                except remembered as err:
+                    self._made[key] = err
+            found = self._made[key]
+        if isinstance(found, remembered):
             raise found
         return found
 
@@ -120,7 +111,7 @@ class EngineCache:
             made: Translator = GlossaryTranslator(engine, glossary)
             return self.memory(made) if self.memory is not None else made
 
-        return self._engine(key, make)
+        return self._once(key, make)
 
     def _translator(self, family: str, language: str) -> tuple[Translator, list[str]]:
         """The first registered translator of `family` that serves `language` (made once), and the
@@ -151,18 +142,9 @@ class EngineCache:
         if not found:
             raise EngineUnavailable(f"no {family} summarizer is registered")
         name, cls = found[0]
-        return self._engine((name,), lambda: cls.from_config(self.config))
+        return self._once((name,), lambda: cls.from_config(self.config))
 
     def glossary(self) -> Glossary:
         """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput,
         remembered like an unavailable engine, so a batch does not read it again per document)."""
-        with self._lock:
-            if self._glossary is None:
-                try:
-                    self._glossary = Glossary.default(self.config.glossary, self.config.prompts_dir)
-                except BadInput as err:
-                    self._glossary = err
-            found = self._glossary
-        if isinstance(found, BadInput):
-            raise found
-        return found
+        return self._once("glossary", lambda: Glossary.default(self.config.glossary, self.config.prompts_dir), BadInput)
