@@ -1,7 +1,9 @@
 """The one pipeline: text -> detect -> route -> translate -> summarize -> Result.
 
 CLI, web page, batch runner, evaluation and benchmark all call `Pipeline`; none re-implements a
-stage. Engines (and so models) are created lazily, once per Pipeline, and models once per process.
+stage. Engines (and so models) are created lazily, once per Pipeline (its EngineCache,
+service/engine_cache.py), and models once per process. The Result it returns and its parts are
+defined in service/result.py and re-exported here.
 """
 
 from __future__ import annotations
@@ -11,81 +13,22 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, cast
 
-from . import engines, wire
+from . import wire
 from .config import ENGINES, Config
 from .detect import detect
-from .errors import BadInput, BriefsError, EngineUnavailable, ModelUnavailable, UnsupportedLanguage
+from .engine_cache import EngineCache
+from .errors import BadInput, BriefsError
+from .result import Brief, Result, Sentence, Source, Translation
 from .summarize import Summarizer, Tier
 from .summarize.tiers import read_tiers, select_tiers, shortfall
 from .text import clean, paragraphs, sentences, word_count
-from .translate import IdentityTranslator, Translator
-from .translate.glossary import Glossary, GlossaryTranslator
+from .translate import Translator
+from .translate.glossary import Glossary
+
+__all__ = ["Brief", "Pipeline", "Progress", "Result", "Sentence", "Source", "Translation"]
 
 # progress(stage, done, total): stage is "detect", "translate" (sentences) or "summarize" (tiers)
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class Source:
-    language: str
-    confidence: float
-    chars: int
-    paragraphs: int
-    mixed_languages: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Sentence:
-    """One source sentence and its translation (ids in reading order, paragraphs counted from 0)."""
-
-    id: int
-    paragraph: int
-    source: str
-    text: str
-
-
-@dataclass
-class Translation:
-    text: str
-    engine: str
-    paragraphs: list[str]
-    sentences: list[Sentence] = field(default_factory=list)
-    metadata: list[str] = field(default_factory=list)  # wire datelines, bylines... kept out of the briefs (service/wire.py)
-    # the engine of each paragraph: a paragraph detected in another language goes by its own
-    # ("identity" for English, kept as written)
-    paragraph_engines: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Brief:
-    tier: str
-    text: str
-    words: int
-    engine: str
-    # translation sentence ids it comes from (service/fidelity.py); bullets: one list per bullet
-    sources: list = field(default_factory=list)
-
-
-@dataclass
-class Result:
-    source: Source
-    translation: Translation
-    briefs: list[Brief]
-    warnings: list[str] = field(default_factory=list)
-    timings_ms: dict[str, int] = field(default_factory=dict)
-    checks: list[dict] = field(default_factory=list)  # the fidelity report (service/fidelity.py)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Result":
-        """The Result `to_dict` gave (e.g. back from the web API)."""
-        tr = dict(d["translation"])
-        tr["sentences"] = [Sentence(**s) for s in tr.get("sentences") or []]
-        return cls(source=Source(**d["source"]), translation=Translation(**tr),
-                   briefs=[Brief(**b) for b in d["briefs"]], warnings=list(d["warnings"]),
-                   timings_ms=dict(d["timings_ms"]), checks=[dict(c) for c in d.get("checks") or []])
 
 
 @dataclass
@@ -110,15 +53,9 @@ class Pipeline:
         engine), e.g. with a translation memory (briefs.batch). Without it, `config.memory` (a path
         or URL) puts that translation memory in front of every engine."""
         self.config = config or Config()
-        self.memory = memory
-        self._tm: object = None  # the translation memory of config.memory, opened on first use
-        if memory is None and self.config.memory:
-            self.memory = self._remembering
-        self._engines: dict[tuple, object] = {}
-        self._notices: dict[tuple, list[str]] = {}  # engine key -> warnings every result from it carries
-        self._glossary: Glossary | BadInput | None = None
-        self._tier_defs: dict[str, Tier] | None = None
         self._lock = threading.RLock()
+        self.engines = EngineCache(self.config, memory, self._lock)
+        self._tier_defs: dict[str, Tier] | None = None
         from .models import set_threads
 
         set_threads(self.config.threads)
@@ -242,7 +179,7 @@ class Pipeline:
             warnings.append(f"{tier.name} from {summarizer.name} repaired ({'; '.join(broken)})")
             return fixed
         if not summarizer.name.startswith("extractive"):
-            (compressed,) = self._summarizer("offline").summarize(english, [tier])
+            (compressed,) = self.engines.summarizer_of("offline").summarize(english, [tier])
             compressed = tier.enforce(compressed)
             if compressed and not headline.violations(compressed, min(low, high), high):
                 warnings.append(f"{tier.name} from {summarizer.name} replaced by the compressed main clause ({'; '.join(broken)})")
@@ -259,62 +196,25 @@ class Pipeline:
 
     def summarizer(self, engine: str | None = None) -> tuple[Summarizer, list[str]]:
         """The summarizer for `engine` and the warnings its choice produced."""
-        engine = engine or self.config.engine
-        if engine == "offline":
-            return self._summarizer("offline"), []
-        try:
-            return self._summarizer("neural"), []
-        except EngineUnavailable as err:
-            if engine == "neural":
-                raise
-            fallback = self._summarizer("offline")
-            return fallback, [f"summarization {err.what}; used {fallback.name}"]
+        return self.engines.summarizer(engine)
 
     def translator(self, language: str, engine: str | None = None) -> tuple[Translator, list[str]]:
         """The translator routing picks for `language` and the warnings its choice produced."""
-        engine = engine or self.config.engine
-        if language == "en":
-            return IdentityTranslator(), []
-        if engine == "offline":
-            return self._translator("offline", language)
-        try:
-            return self._translator("neural", language)
-        except EngineUnavailable as err:
-            if engine == "neural":
-                raise self._offline_advice(err, language) from None
-            try:
-                fallback, notices = self._translator("offline", language)
-            except UnsupportedLanguage:
-                raise self._offline_advice(err, language) from None
-            except EngineUnavailable as offline_err:  # e.g. apertium not installed: name both
-                if isinstance(err, ModelUnavailable):
-                    raise err.without_offline(f"the offline engine is unavailable too: {offline_err}") from None
-                raise EngineUnavailable(f"{err.what}; the offline engine is unavailable too: {offline_err}",
-                                        err.advice) from None
-            return fallback, [f"neural MT {err.what}; used {fallback.name}", *notices]
+        return self.engines.translator(language, engine)
+
+    def glossary(self) -> Glossary:
+        """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput)."""
+        return self.engines.glossary()
 
     # ---- translation memory: corrections and suggestions -------------------------------------------
     def translation_memory(self):
         """The translation memory of `config.memory` (opened once), or None without one."""
-        from .translate.memory import open_memory
+        return self.engines.translation_memory()
 
-        if not self.config.memory:
-            return None
-        with self._lock:
-            if self._tm is None:
-                try:
-                    self._tm = open_memory(self.config.memory)
-                except BriefsError as err:
-                    self._tm = err
-            found = self._tm
-        if isinstance(found, BriefsError):
-            raise found
-        return found
-
-    def _remembering(self, translator: Translator) -> Translator:
-        from .translate.memory import MemoryTranslator, glossary_fingerprint
-
-        return MemoryTranslator(translator, self.translation_memory(), variant=glossary_fingerprint(self.config))
+    @property
+    def memory(self) -> Callable[[Translator], Translator] | None:
+        """What wraps every translation engine this Pipeline creates (see __init__), or None."""
+        return self.engines.memory
 
     def correct(self, source_sentence: str, text: str, *, who: str, language: str = "it",
                 engine: str | None = None):
@@ -488,78 +388,6 @@ class Pipeline:
             brief.sources = src
         doc.timings["check"] = _ms(t0, time.perf_counter())
         return [c.to_dict() for c in checks]
-
-    # ---- engines ----------------------------------------------------------------------------------
-    def _engine(self, key: tuple, factory):
-        """Create an engine once; a failure is remembered too, so a batch does not retry it per item."""
-        with self._lock:
-            if key not in self._engines:
-                try:
-                    self._engines[key] = factory()
-                except EngineUnavailable as err:
-                    self._engines[key] = err
-            found = self._engines[key]
-        if isinstance(found, EngineUnavailable):
-            raise found
-        return found
-
-    def _mt_engine(self, key: tuple, factory) -> Translator:
-        """A translation engine, once: its output gets the glossary, then the memory (if any) sits
-        in front of both, so remembered sentences are the glossary's final English."""
-
-        def make() -> Translator:
-            glossary = self.glossary()  # a bad glossary file fails before any model loads
-            engine = factory(glossary)
-            self._notices[key] = list(getattr(engine, "notices", []))
-            made: Translator = GlossaryTranslator(engine, glossary)
-            return self.memory(made) if self.memory is not None else made
-
-        return self._engine(key, make)
-
-    def _translator(self, family: str, language: str) -> tuple[Translator, list[str]]:
-        """The first registered translator of `family` that serves `language` (made once), and the
-        notices its results carry."""
-        reasons = []
-        for name, cls in engines.of_family(engines.TRANSLATORS, family):
-            reason = cls.unsupported(self.config, language)
-            if reason is not None:
-                reasons.append(reason)
-                continue
-            instance = getattr(cls, "instance_key", None)
-            key = (name, instance(self.config, language) if instance else language)
-            made = self._mt_engine(key, lambda glossary, cls=cls: cls.from_config(self.config, language, glossary))
-            return made, list(self._notices.get(key, []))
-        raise UnsupportedLanguage(language, "; ".join(reasons) or f"no {family} translator is registered")
-
-    def _offline_advice(self, err: EngineUnavailable, language: str) -> EngineUnavailable:
-        """`err` advising `--engine offline` only when an offline translator serves `language`."""
-        serves = any(cls.unsupported(self.config, language) is None
-                     for _, cls in engines.of_family(engines.TRANSLATORS, "offline"))
-        if isinstance(err, ModelUnavailable) and not serves:
-            return err.without_offline()
-        return err
-
-    def _summarizer(self, family: str) -> Summarizer:
-        """The first registered summarizer of `family`, made once."""
-        found = engines.of_family(engines.SUMMARIZERS, family)
-        if not found:
-            raise EngineUnavailable(f"no {family} summarizer is registered")
-        name, cls = found[0]
-        return self._engine((name,), lambda: cls.from_config(self.config))
-
-    def glossary(self) -> Glossary:
-        """prompts/glossary.tsv plus the user's `--glossary` file, read once (bad file: BadInput,
-        remembered like an unavailable engine, so a batch does not read it again per document)."""
-        with self._lock:
-            if self._glossary is None:
-                try:
-                    self._glossary = Glossary.default(self.config.glossary, self.config.prompts_dir)
-                except BadInput as err:
-                    self._glossary = err
-            found = self._glossary
-        if isinstance(found, BadInput):
-            raise found
-        return found
 
 
 def _ms(t0: float, t1: float) -> int:
