@@ -74,7 +74,7 @@ def copying_tokens(source: list[int], n: int) -> list[int]:
 def draft_yield_on_real_summaries(tokenizer, lookup: int) -> float | None:
     """Summary tokens settled per decoder call when the service's prompt-lookup drafts (`lookup`
     tokens) meet BART's real summaries of the SummEval articles, in `tokenizer`'s tokens."""
-    from ..summarize.seq2seq import _draft, _ngram_index
+    from ..summarize.greedy import _draft, _ngram_index
 
     if not _bart_summaries():
         return None
