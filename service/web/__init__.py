@@ -35,7 +35,7 @@ __all__ = ["AUTH_ENV", "DEFAULT_MAX_BATCH", "LOGIN_FAILURES", "LOGIN_WINDOW_S", 
            "UPLOAD_TYPES", "LoginThrottle", "build_app", "check_port", "launch", "main", "parse_auth", "preload",
            "register", "staff_message"]
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK = api.LOOPBACK  # the hosts that need no login or API key (one list, in api.store)
 # The brief boxes are as tall as their text at every width (Gradio sizes a textarea once, when its
 # value changes, so a narrower window clipped the headline's second line); progress by Run.
 PAGE_CSS = """
