@@ -36,13 +36,12 @@ from .headline_tagging import (
     PREPOSITIONS,
     PRONOUNS,
     Token,
-    _apertium,
     tag,
 )
 
 __all__ = [
     "ARTICLES", "AUXILIARIES", "BOUNDARY_MIN", "CONJUNCTIONS", "FUNCTION_WORDS", "LEADING_TIME", "LEADING_WORDS",
-    "MAX_WORDS", "MIN_WORDS", "PREPOSITIONS", "PRONOUNS", "STYLE", "TARGET_WORDS", "Token", "_apertium",
+    "MAX_WORDS", "MIN_WORDS", "PREPOSITIONS", "PRONOUNS", "STYLE", "TARGET_WORDS", "Token",
     "balance", "compress", "ends_on_function_word", "pick", "repair", "tag", "violations",
 ]
 
