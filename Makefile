@@ -4,7 +4,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SEED   := seeds/000_48b0761d22084af5.txt
-APT    := apertium apertium-spa-ita apertium-eng-spa apertium-cat-ita apertium-eng-cat apertium-spa-cat cg3 dict-freedict-ita-eng dict-freedict-eng-ita dict-freedict-spa-eng chromium postgresql
+APT    := apertium apertium-spa-ita apertium-eng-spa apertium-cat-ita apertium-eng-cat apertium-spa-cat apertium-fra-cat cg3 dict-freedict-ita-eng dict-freedict-eng-ita dict-freedict-spa-eng dict-freedict-ita-spa dict-freedict-fra-ita chromium postgresql
 
 .PHONY: demo test test-fast lint env system clean
 

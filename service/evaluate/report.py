@@ -29,6 +29,9 @@ def environment(config, engines: dict) -> dict:
     used = " ".join(str(v) for v in engines.values())
     if "apertium" in used:
         versions.update(_dpkg_versions(("apertium", "apertium-spa-ita", "apertium-eng-spa")))
+        # the word lexicon's (those installed): its answers change with them
+        versions.update(_dpkg_versions(("apertium-cat-ita", "apertium-eng-cat", "apertium-spa-cat", "apertium-fra-cat", "dict-freedict-ita-eng",
+                                        "dict-freedict-eng-ita", "dict-freedict-spa-eng", "dict-freedict-ita-spa", "dict-freedict-fra-ita")))
     try:
         import os
 

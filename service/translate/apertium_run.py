@@ -201,3 +201,40 @@ class _Analyser:
                 self.cache[word] = [r for lu in lus for r in lu.split("/")[1:] if not r.startswith("*")]
         return {w: self.cache[w] for w in words}
 
+
+class _Bilingual:
+    """A pair's bilingual dictionary (lt-proc -b + the mode's .autobil.bin): the target-language
+    readings of a source reading ("travesía<n><f><sg>" -> ["viaggio<n><m><sg>"] in spa-ita)."""
+
+    def __init__(self, lt_proc: str, autobil: Path):
+        self.command = [lt_proc, "-b", str(autobil)]
+        self.pipe = shared((lt_proc, "-z", "-b", str(autobil)))
+        self.cache: dict[str, list[str]] = {}
+
+    @classmethod
+    def for_mode(cls, mode: Path | None) -> "_Bilingual | None":
+        if mode is None or not mode.is_file():
+            return None
+        m = re.search(r"lt-proc\s+-b\s+'?([^'\s|]+\.autobil\.bin)", mode.read_text(encoding="utf-8", errors="replace"))
+        lt_proc = shutil.which("lt-proc")
+        if not m or not lt_proc or not Path(m.group(1)).is_file():
+            return None
+        return cls(lt_proc, Path(m.group(1)))
+
+    def lookup(self, readings: list[str]) -> dict[str, list[str]]:
+        """The translations of each reading; [] for one the dictionary lacks."""
+        todo = [r for r in readings if r not in self.cache and re.fullmatch(r"[^\^$/\\\[\]<>\0]+(?:<[\w-]+>)+", r)]
+        if todo:
+            stream = "".join(f"^{r}$[<w>]\n" for r in todo).encode("utf-8")
+            out = self.pipe.run(stream + b"\0", 1)
+            if out is None:  # the pipe failed: one run of its own
+                proc = subprocess.run(self.command, input=stream, capture_output=True)
+                out = proc.stdout if proc.returncode == 0 else b""
+            chunks = out.replace(b"\0", b"").decode("utf-8", "replace").split("[<w>]")[: len(todo)]
+            if len(chunks) != len(todo):
+                chunks = [""] * len(todo)
+            for reading, chunk in zip(todo, chunks):
+                m = re.search(r"\^((?:\\.|[^$\\])*)\$", chunk)
+                self.cache[reading] = [t for t in (m.group(1).split("/")[1:] if m else []) if not t.startswith("@")]
+        return {r: self.cache.get(r, []) for r in readings}
+

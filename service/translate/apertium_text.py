@@ -21,11 +21,12 @@ _ISO = {"ita": "it", "spa": "es", "cat": "ca", "eng": "en"}
 
 def _mark_language(marks: str, route: tuple[str, ...]) -> str | None:
     """The language of a word apertium marked on `route`: "**" (or "*@") a source word both steps
-    copied, "*" or "@" a word of the pivot language the second step lacks; "#" none (a form the
+    copied, "*" or "@" a word of the pivot language the second step lacks (also after "#": the
+    first step's generator could not inflect it, "#*automotriz"); "#" alone none (a form the
     generator could not make: only the mark goes)."""
     if marks.startswith("**") or marks.startswith("*@"):
         return _ISO.get(route[0].split("-")[0])
-    if marks in ("*", "@"):
+    if marks in ("*", "@", "#*", "#@"):
         return _ISO.get(route[0].split("-")[1])
     return None
 

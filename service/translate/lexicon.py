@@ -16,7 +16,13 @@ bilingual data installed from a package registry, in this order:
    reverse, `dict-freedict-spa-eng`), first sense, looked up by the word and its likely lemmas
    ("tifosi" -> "tifoso"), the English plural restored for a plural;
 4. cognate rules ("riconfigurazione" -> "reconfiguration", "-tà" -> "-ty", "-ico" -> "-ic"),
-   kept only when the English word is a known word (wordfreq).
+   kept only when the English word is a known word (wordfreq);
+5. one hop through the other language, for a word all of the above missed (`_bridged`): a Spanish
+   word of the pivot back to the Italian the spa-ita pair made it from (its bilingual dictionary:
+   "travesía" -> "viaggio" -> "voyage"), an Italian word through its Spanish in the Italian-Spanish
+   FreeDict (WikDict, Debian `dict-freedict-ita-spa`: "prenotazioni" -> "reserva" -> "reservations"),
+   then through its French in the French-Italian one read in reverse (`dict-freedict-fra-ita` and
+   the `apertium-fra-cat` route: "pattuglia" -> "patrouille" -> "patrol").
 
 A word none of these knows is returned as None: the caller leaves it as written, for the fidelity
 report to flag. Case is kept ("Polizia" -> "Police"). A source that is not installed is skipped.
@@ -29,19 +35,35 @@ import re
 import shutil
 import subprocess
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .apertium_run import Pipe, _Analyser, pipe_command, shared, shell
-from .lexicon_data import DICT_DIR, FREEDICT, REVERSED, ZIPF_FLOOR, _is_english, english_zipf, exonyms, freedict
+from .apertium_run import Pipe, _Analyser, _Bilingual, pipe_command, shared, shell
+from .lexicon_data import (
+    BRIDGES,
+    DICT_DIR,
+    FREEDICT,
+    REVERSED,
+    ZIPF_FLOOR,
+    _is_english,
+    bridge,
+    english_zipf,
+    exonyms,
+    freedict,
+)
 
 __all__ = ["DICT_DIR", "FREEDICT", "REVERSED", "ZIPF_FLOOR", "Lexicon", "english_zipf", "exonyms", "freedict", "_cognate"]
 
 MODES_DIR = Path(os.environ.get("APERTIUM_DATADIR", "/usr/share/apertium")) / "modes"
 # Routes a word goes through, alone: the second pivot first (the sentence's own route already
 # failed on the word), then, for a lemma guess, the first pivot too.
-ROUTES: dict[str, list[tuple[str, ...]]] = {"it": [("ita-cat", "cat-eng"), ("ita-spa", "spa-eng")], "es": [("spa-cat", "cat-eng"), ("spa-eng",)]}
+ROUTES: dict[str, list[tuple[str, ...]]] = {
+    "it": [("ita-cat", "cat-eng"), ("ita-spa", "spa-eng")],
+    "es": [("spa-cat", "cat-eng"), ("spa-eng",)],
+    "fr": [("fra-cat", "cat-eng")],  # French words of step 5 only (`apertium-fra-cat`)
+}
 _WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?$")
 _PRONOUN = re.compile(r"^(?:I|you|he|she|it|we|they)\s+(?=\S)", re.IGNORECASE)
 
@@ -65,6 +87,11 @@ _COGNATES = {
         ("ales", "al"), ("al", "al"), ("ario", "ary"), ("encia", "ence"), ("ancia", "ance"), ("ante", "ant"),
         ("ente", "ent"), ("mente", "ly"), ("ía", "y"), ("os", "s"), ("as", "s"), ("es", "s"), ("o", ""), ("a", ""),
     ],
+    # French headwords of step 5 (accents dropped first): "calculable", "réintégrer" -> "reintegrate"
+    "fr": [
+        ("", ""), ("ique", "ic"), ("if", "ive"), ("iste", "ist"), ("isme", "ism"), ("eur", "or"), ("aire", "ary"),
+        ("el", "al"), ("te", "ty"), ("ie", "y"), ("er", "ate"), ("e", ""),
+    ],
 }
 # Plural -> singular endings, for a dictionary lookup by lemma: (plural ending, lemma ending).
 _LEMMAS = {
@@ -73,6 +100,13 @@ _LEMMAS = {
            ("ito", "ire"), ("uti", "ere"), ("uto", "ere")],
     "es": [("ces", "z"), ("es", ""), ("s", ""), ("ados", "ar"), ("adas", "ar"), ("ado", "ar"), ("ada", "ar"),
            ("idos", "er"), ("idas", "er"), ("ido", "er"), ("ida", "er"), ("idos", "ir"), ("ido", "ir")],
+}
+# Finite and pronominal verb forms -> infinitive ("tramandano" -> "tramandare", "intromettersi" ->
+# "intromettere"): English has the base form for a third person plural, and for an infinitive.
+_VERB_FORMS = {
+    "it": [("iscono", "ire"), ("isce", "ire"), ("ano", "are"), ("ono", "ere"), ("ono", "ire"), ("arsi", "are"),
+           ("ersi", "ere"), ("irsi", "ire"), ("orsi", "orre"), ("andosi", "are"), ("endosi", "ere")],
+    "es": [("an", "ar"), ("en", "er"), ("en", "ir"), ("arse", "ar"), ("erse", "er"), ("irse", "ir")],
 }
 _PLURAL = {"it": ("i", "e"), "es": ("s",)}
 
@@ -88,8 +122,11 @@ class Lexicon:
             modes = _modes(self.binary)
         installed = set(modes or ()) if self.binary else set()
         self.routes = {lang: [r for r in routes if all(d in installed for d in r)] for lang, routes in ROUTES.items()}
-        self.cache: dict[tuple[str, str], str | None] = {}
+        self.cache: dict[tuple[str, str], str | None] = {}  # steps 1-4
+        self._hopped: dict[tuple[tuple[str, str], int], str | None] = {}  # step 5, by the hops allowed
         self._analysers: dict[str, object] = {}
+        self._back: tuple[_Analyser, _Bilingual] | None = None  # spa-ita's analyser and dictionary
+        self._back_looked = False
         self._lock = threading.Lock()
 
     def prestart(self, langs: list[str]) -> None:
@@ -103,15 +140,17 @@ class Lexicon:
             if analyser is not None:
                 analyser.start()
 
-    def english(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
-        """{(language, word): English or None} for each (language "it"/"es", word as written)."""
+    def english(self, words: list[tuple[str, str]], hops: int = 2) -> dict[tuple[str, str], str | None]:
+        """{(language, word): English or None} for each (language "it"/"es", word as written).
+        `hops`: how many times step 5 may go to the other language ("pesquisa" -> "indagine" ->
+        "indagación" -> "investigation" is two)."""
         todo = sorted({w for w in words if w not in self.cache})
         names = [w for w in todo if w[1][:1].isupper() and w[1][1:].islower() and w[1] not in exonyms(w[0])]
-        common = [w for w in todo if not w[1][:1].isupper() and _WORD.match(w[1]) and not _is_english(w[1].lower(), w[0])]
+        common = [w for w in todo if _common(w)]
         # the word and its likely lemmas ("cervi" -> "cervo", "escasamente" -> "escasa"), each
         # alone, through every route at once (one apertium run per route)
         guesses = {w: _candidates(w[0], w[1].lower()) for w in common}
-        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in ("plural", "participle")])
+        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in ("plural", "participle", "verb")])
         places = {w for w in names if _toponym(readings.get(w, []))}
         answers = self._through(sorted({(w[0], g.form) for w, gs in guesses.items() for g in gs} | places))
         for key in todo:
@@ -125,7 +164,15 @@ class Lexicon:
             else:
                 found = None  # English in the source ("leader"), or not a word
             self.cache[key] = found
-        return {w: self.cache[w] for w in words}
+        out = {w: self.cache[w] for w in words}
+        # step 5, kept apart by hop count, so that a word's English never depends on which call asked first
+        missed = sorted({w for w in words if out[w] is None and _common(w)}) if hops else []
+        need = [w for w in missed if (w, hops) not in self._hopped]
+        if need:
+            hopped = self._bridged(need, hops)
+            self._hopped.update({(w, hops): _case(hopped[w], w[1]) if w in hopped else None for w in need})
+        out.update({w: self._hopped[(w, hops)] for w in missed})
+        return out
 
     def places(self, lang: str, names: list[str]) -> dict[str, str]:
         """English exonyms of the place names among `names` ("Baviera" -> "Bavaria")."""
@@ -152,13 +199,57 @@ class Lexicon:
                 return english
             if g.kind == "participle" and any("<vblex>" in r for r in tags):
                 return _participle(english)
+            if g.kind == "verb" and any("<vblex>" in r for r in tags):
+                return _base(english)
             if g.kind == "form":
                 return english
             if g.kind.startswith("prefix:") and " " not in english:
                 guess = g.kind[7:] + english.lower()
-                if _is_english(guess, None, strict=True):
-                    return guess
+                if guess.endswith("-" + english.lower()) or _is_english(guess, None, strict=True):
+                    return guess  # "vicecancelliere" -> "vice-chancellor", "ricostruire" -> "rebuild"
         return None
+
+    def _bridged(self, keys: list[tuple[str, str]], hops: int) -> dict[tuple[str, str], str]:
+        """Step 5 of the module's docstring, for common words the other steps missed: each word's
+        lemmas in the other language, translated by `english` (no further hop), inflected like the word."""
+        asks: dict[tuple[str, str], list[tuple[tuple[str, str], str]]] = {}  # word -> [(other word, kind)]
+        spanish = sorted(w for lang, w in keys if lang == "es")
+        back = self._back_dictionary() if spanish else None
+        if back is not None:
+            readings = back[0].analyse(spanish)
+            italian = back[1].lookup(sorted({r for rs in readings.values() for r in rs}))
+            for word in spanish:
+                for r in readings[word]:
+                    kind = "plural" if "<n>" in r and "<pl>" in r else "participle" if "<vblex><pp>" in r else "form"
+                    for lemma in (t.split("<")[0].lower() for t in italian.get(r, [])):
+                        if _WORD.match(lemma):
+                            asks.setdefault(("es", word), []).append((("it", lemma), kind))
+        for lang, word in keys:
+            for language, table in bridge(lang) if lang in BRIDGES else []:
+                for g in _candidates(lang, word):
+                    if g.form in table and g.kind in ("form", "plural", "participle", "verb") and language in self.routes:
+                        asks.setdefault((lang, word), []).append(((language, table[g.form]), g.kind))
+        english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1)
+        out: dict[tuple[str, str], str] = {}
+        for key, opts in asks.items():
+            for other, kind in opts:
+                found = english.get(other)
+                if found and kind == "plural":  # an adjective's plural ending is a guess: kept if English knows it
+                    plural = _pluralize(found)
+                    found = plural if key[0] == "es" or _is_english(plural.split()[-1].lower(), None, strict=True) else found
+                if found:
+                    out[key] = _participle(found) if kind == "participle" else _base(found) if kind == "verb" else found
+                    break
+        return out
+
+    def _back_dictionary(self) -> tuple[_Analyser, _Bilingual] | None:
+        """spa-ita's Spanish analyser and its Spanish -> Italian dictionary, when installed."""
+        if not self._back_looked:
+            mode = Path(MODES_DIR) / "spa-ita.mode"
+            analyser, dictionary = _Analyser.for_mode(mode if mode.is_file() else None), _Bilingual.for_mode(mode)
+            self._back = (analyser, dictionary) if self.binary and analyser and dictionary else None
+            self._back_looked = True
+        return self._back
 
     def _through(self, words: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """Each word alone through the routes of its language, in order (the first route's answer
@@ -226,14 +317,20 @@ class Lexicon:
         for g in _candidates(lang, word):
             found = forward.get(g.form) or backward.get(g.form)
             if found and g.kind != "adverb":
-                return _pluralize(found) if g.kind == "plural" else _participle(found) if g.kind == "participle" else found
+                return _pluralize(found) if g.kind == "plural" else _participle(found) if g.kind == "participle" else _base(found) if g.kind == "verb" else found
         return None
+
+
+def _common(key: tuple[str, str]) -> bool:
+    """A lower-case word that is not English: one the lexicon looks up by its lemmas."""
+    return not key[1][:1].isupper() and bool(_WORD.match(key[1])) and not _is_english(key[1].lower(), key[0])
 
 
 @dataclass(frozen=True)
 class _Guess:
     form: str
-    kind: str  # "form" (the word itself), "plural", "participle" (-> infinitive), "adverb" (-> adjective), "prefix:ENGLISH"
+    kind: str  # "form" (the word itself), "plural", "participle" (-> infinitive), "verb" (a finite or
+    # pronominal form -> infinitive: English base form), "adverb" (-> adjective), "prefix:ENGLISH"
 
 
 
@@ -244,6 +341,9 @@ def _candidates(lang: str, word: str) -> list[_Guess]:
         if word.endswith(plural) and len(word) > len(plural) + 2:
             kind = "participle" if lemma.endswith("re") or lemma.endswith("r") else "plural"
             out.append(_Guess(word[: len(word) - len(plural)] + lemma, kind))
+    for form, infinitive in _VERB_FORMS.get(lang, []):
+        if word.endswith(form) and len(word) > len(form) + 2:
+            out.append(_Guess(word[: len(word) - len(form)] + infinitive, "verb"))
     for prefix, english in _PREFIXES.get(lang, []):
         if word.startswith(prefix) and len(word) > len(prefix) + 4 and len(prefix) > 1:
             out.append(_Guess(word[len(prefix):], "prefix:" + english))  # "sottosegretario" -> under + secretary
@@ -255,13 +355,17 @@ def _candidates(lang: str, word: str) -> list[_Guess]:
     return out
 
 
+# Prefixes ("ri" -> "re"); one that ends in "-" makes an English compound of any word ("anti-drug").
 _PREFIXES = {"it": [("ri", "re"), ("sotto", "under"), ("sotto", "sub"), ("contro", "counter"), ("iper", "hyper"),
-                    ("tras", "trans"), ("dis", "dis"), ("s", "dis")],
+                    ("tras", "trans"), ("dis", "dis"), ("s", "dis"), ("vice", "vice-"), ("anti", "anti-"), ("ex", "ex-"),
+                    ("super", "super"), ("inter", "inter"), ("multi", "multi"), ("semi", "semi"), ("auto", "auto")],
              "es": [("re", "re"), ("sub", "sub"), ("contra", "counter"), ("hiper", "hyper")]}
 
 
 def _cognate(lang: str, word: str) -> str | None:
     """English by the ending (and prefix) rules, only a word the English list knows."""
+    if lang == "fr":  # French and English share most learned words, bar the accents: the word itself may be English
+        word = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
     starts = [("", "")] + [(p, e) for p, e in _PREFIXES.get(lang, []) if word.startswith(p) and len(word) > len(p) + 4]
     for prefix, english_prefix in starts:
         stem = word[len(prefix):]
@@ -269,7 +373,7 @@ def _cognate(lang: str, word: str) -> str | None:
             if stem.endswith(ending) and len(stem) - len(ending) >= 3:
                 guess = english_prefix + stem[: len(stem) - len(ending)] + english
                 guess = guess.replace("zz", "z")
-                if guess != word and _is_english(guess, None, strict=True):
+                if (guess != word or lang == "fr") and _is_english(guess, None, strict=True):
                     return guess
     return None
 
@@ -317,6 +421,11 @@ def _participle(verb: str) -> str:
     if _is_english(guess, None, strict=True):
         return " ".join([guess] + words[1:])
     return verb
+
+
+def _base(verb: str) -> str:
+    """A verb phrase without its infinitive's "to" ("to hand down" -> "hand down")."""
+    return re.sub(r"^to\s+", "", verb)
 
 
 def _pluralize(english: str) -> str:

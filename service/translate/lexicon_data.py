@@ -18,13 +18,17 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 DICT_DIR = Path(os.environ.get("BRIEFS_DICT_DIR", "/usr/share/dictd"))
 FREEDICT = {"it": ("freedict-ita-eng",), "es": ("freedict-spa-eng",)}
 REVERSED = {"it": ("freedict-eng-ita",), "es": ()}
+# Dictionaries between a language and one the lexicon translates word by word (WikDict's, from
+# Wiktionary), tried in this order: (dictionary, the other language, read in reverse); Debian
+# `dict-freedict-ita-spa` (12,500 entries) and `dict-freedict-fra-ita` (55,000, French -> Italian).
+BRIDGES = {"it": (("freedict-ita-spa", "es", False), ("freedict-fra-ita", "fr", True))}
 
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
@@ -72,6 +76,46 @@ def _read_freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str,
     return forward, backward
 
 
+def bridge(lang: str, dict_dir: Path = DICT_DIR) -> list[tuple[str, dict[str, str]]]:
+    """[(other language, word of `lang` -> one word of it)] in the order of BRIDGES[lang]
+    ("prenotazione" -> "reserva"; "pattuglia" -> "patrouille"); a dictionary not installed is left out."""
+    with _LOADING:
+        return _bridge(lang, dict_dir)
+
+
+@cache
+def _bridge(lang: str, dict_dir: Path) -> list[tuple[str, dict[str, str]]]:
+    out = []
+    for name, other, backwards in BRIDGES.get(lang, ()):
+        stem = dict_dir / name
+        table = _stored(f"bridge-{lang}-{other}", _stamp([stem]) + [backwards], partial(_read_bridge, stem, backwards))
+        if table:
+            out.append((other, table))
+    return out
+
+
+def _read_bridge(stem: Path, backwards: bool) -> dict[str, str]:
+    """WikDict's first sense (the translations on the line after the headword; "incontrolable 2."
+    when the next sense follows on it), one lower-case word each way; read `backwards`, each
+    target word goes to the first headword that gives it as its first translation, then as another."""
+    pairs = []
+    for head, senses in _read_dictd(stem, first_line=True):
+        words = [w for w in (re.sub(r"\s+\d+\.$", "", s).strip() for s in senses) if w.isalpha() and w.islower()]
+        if head.isalpha() and head.islower() and words:
+            pairs.append((head, words))
+    out: dict[str, str] = {}
+    if not backwards:
+        for head, words in pairs:
+            if words[0] != head:
+                out.setdefault(head, words[0])
+        return out
+    for rank in range(max((len(w) for _, w in pairs), default=0)):
+        for head, words in pairs:
+            if rank < len(words) and words[rank] != head:
+                out.setdefault(words[rank], head)
+    return out
+
+
 @cache
 def _exonyms(lang: str, dict_dir: Path) -> dict[str, str]:
     return _stored(f"exonyms-{lang}", _stamp(_sources(lang, dict_dir)) + [_version("babel")], lambda: _read_exonyms(lang, dict_dir))
@@ -104,9 +148,10 @@ def _read_exonyms(lang: str, dict_dir: Path) -> dict[str, str]:
     return {k: v for k, v in out.items() if k != v and " " not in k}
 
 
-def _read_dictd(stem: Path, capitalised: bool = False) -> list[tuple[str, list[str]]]:
+def _read_dictd(stem: Path, capitalised: bool = False, first_line: bool = False) -> list[tuple[str, list[str]]]:
     """(headword, senses) of a dictd dictionary (`stem`.index + `stem`.dict.dz); [] when absent.
-    `capitalised`: only the entries whose headword starts with a capital (names, places)."""
+    `capitalised`: only the entries whose headword starts with a capital (names, places);
+    `first_line`: only the senses on the line after the headword."""
     index, data = stem.with_suffix(".index"), stem.with_suffix(".dict.dz")
     if not index.is_file() or not data.is_file():
         return []
@@ -126,9 +171,9 @@ def _read_dictd(stem: Path, capitalised: bool = False) -> list[tuple[str, list[s
             continue
         if capitalised and not text[0][:1].isupper():
             continue
-        head = re.sub(r"\s*/[^/]*/\s*$", "", text[0]).strip()
+        head = re.sub(r"\s*/[^<]*/\s*$", "", re.sub(r"\s*<[^>]*>\s*$", "", text[0])).strip()  # "relitto //re'litto// <n>"
         senses = []
-        for s in text[1:]:
+        for s in text[1:2] if first_line else text[1:]:
             s = re.sub(r"^\s*\d+\.\s*", "", s).strip()
             senses += [p.strip() for p in re.split(r"[,;]", s) if p.strip()]
         senses = [re.sub(r"\s*\([^)]*\)", "", s).replace("‐", "-").strip() for s in senses]
@@ -230,5 +275,6 @@ def preload(langs: list[str]) -> None:
     english_zipf()
     for lang in langs:
         freedict(lang)
+        bridge(lang)
     for lang in langs[1:]:
         exonyms(lang)
