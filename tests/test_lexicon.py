@@ -62,6 +62,56 @@ def test_lexicon_lemmatises_restores_the_plural_and_keeps_case():
     assert found[("es", "escasamente")] == "scarcely"
 
 
+def test_spanish_the_pivot_leaves_goes_back_to_its_italian():
+    """The spa-ita pair gives "viaggio", "pietra", "indagine" Spanish words that spa-eng lacks
+    ("travesía", "jalón", "pesquisa": newssyscomb2009); its own dictionary, read backwards, finds the
+    Italian, whose English the lexicon knows; inflected like the Spanish word."""
+    found = Lexicon().english([("es", "travesía"), ("es", "travesías"), ("es", "jalón"), ("es", "pesquisa")])
+    assert found[("es", "travesía")] == "voyage"
+    assert found[("es", "travesías")] == "voyages"
+    assert found[("es", "jalón")] == "stone"
+    assert found[("es", "pesquisa")] == "inquiry"  # two hops: indagine -> indagación (WikDict) -> inquiry
+
+
+def test_italian_through_the_wikdict_dictionaries(apertium):
+    """Words no apertium pair knows, found through their Spanish (dict-freedict-ita-spa) or their
+    French (dict-freedict-fra-ita read in reverse, then apertium fra-cat-eng)."""
+    found = Lexicon().english([("it", "prenotazioni"), ("it", "pattuglia"), ("it", "biossido"), ("it", "polimeri")])
+    assert found == {("it", "prenotazioni"): "reservations", ("it", "pattuglia"): "patrol",
+                     ("it", "biossido"): "dioxide", ("it", "polimeri"): "polymers"}
+    (out,) = apertium.translate(["Le agenzie di viaggio hanno registrato più prenotazioni."])
+    assert "reservations" in out and not leftover_words(out, "Le agenzie di viaggio hanno registrato più prenotazioni."), out
+
+
+def test_a_bridged_word_is_the_same_whatever_was_asked_before():
+    """A word looked up with no hop left (inside step 5) and then asked for itself gets its full
+    answer: the lexicon's answers do not depend on the order of its calls (batch independence)."""
+    first, second = Lexicon(), Lexicon()
+    assert first.english([("it", "indagine")], hops=0)[("it", "indagine")] is None
+    assert first.english([("it", "indagine")]) == second.english([("it", "indagine")]) == {("it", "indagine"): "inquiry"}
+
+
+def test_verb_forms_and_compound_prefixes():
+    found = Lexicon().english([("it", "tramandano"), ("it", "vicecancelliere"), ("it", "antidroga")])
+    assert found[("it", "tramandano")] == "bequeath"  # -> tramandare; a third person plural is the base form
+    assert found[("it", "vicecancelliere")] == "vice-chancellor"
+    assert found[("it", "antidroga")] == "anti-drug"
+
+
+def test_attraverso_is_through_in_any_position(apertium):
+    """apertium-spa-ita gives "a través" without its "de"; the pivot's Spanish is mended between the steps."""
+    sources = ["I consumatori risparmiano denaro attraverso sconti.", "Risparmiano attraverso, tra gli altri, sconti.",
+               "Il traghetto passa attraverso il Bosforo.", "Passa attraverso la rete."]
+    for source, english in zip(sources, apertium.translate(sources)):
+        assert "through" in english and "través" not in english and "travers" not in english, (source, english)
+
+
+def test_a_word_the_first_step_could_not_inflect_is_still_looked_up(apertium):
+    """"automobilistico" -> Spanish "#automotriz" (no form generated) that spa-eng lacks: "#*automotriz"."""
+    (out,) = apertium.translate(["Il primo veicolo di un marchio automobilistico."])
+    assert "automotive" in out and "automotriz" not in out, out
+
+
 def test_a_capitalised_common_word_opening_a_sentence_is_translated(apertium):
     (out,) = apertium.translate(["Ostaggi liberati ieri dalla polizia."])
     assert out.startswith("Hostages")

@@ -1,0 +1,43 @@
+"""English articles the offline pivot carries over from Italian: taken out where English has
+none, kept where English wants one (real outputs of the pivot on newssyscomb2009)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefs.translate.articles import drop_articles
+
+
+@pytest.mark.parametrize(
+    "pivot, english",
+    [
+        ("I triumph of the right in Austria: in total have the 29%", "I triumph of the right in Austria: in total have 29%"),
+        ("Another party has surpassed the threshold of the 4% and is not in Parliament.",
+         "Another party has surpassed the threshold of 4% and is not in Parliament."),
+        ("In the 2007 the surplus was bigger.", "In 2007 the surplus was bigger."),
+        ("In the 1953 left permanently for Illinois.", "In 1953 left permanently for Illinois."),
+        ("The loss of the 15 million, the rest of the 2,500.", "The loss of 15 million, the rest of 2,500."),
+        ("The plane disappeared the 3 September.", "The plane disappeared 3 September."),
+        ("As it has done to know the Monday to Berlin", "As it has done to know Monday to Berlin"),
+        ("Spain, Turkey, the Greece and the Austria", "Spain, Turkey, Greece and Austria"),
+        ("The his party and the his house", "His party and his house"),
+        ("a country of 13.9 million, where the 50% of the population lives", "a country of 13.9 million, where 50% of the population lives"),
+    ],
+)
+def test_italian_articles_english_does_not_use_go(pivot, english):
+    assert drop_articles(pivot) == english
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "In the 1990s the United States and the Netherlands grew.",
+        "On the 5th day the Czech Republic and the Philippines voted.",
+        "The 2008 elections in the United Kingdom.",
+        "The ministers of the European Union met the President.",
+        "He read the 2 reports.",
+        "The liberation of the 11 hostages and in the 2008 season.",
+    ],
+)
+def test_articles_english_wants_stay(english):
+    assert drop_articles(english) == english
