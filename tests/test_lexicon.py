@@ -132,6 +132,16 @@ def test_exonyms_for_places_names_stay(apertium):
         assert italian not in out
 
 
+def test_connectives_the_pivot_garbles_come_out_english(apertium):
+    """newssyscomb2009 sentences: "quindi" came out "like this as", "poi" "afterwards", "tuttavia" "instead"."""
+    out = apertium.translate(["La Morgan Stanley dovrebbe quindi stabilire un coefficiente.", "Poi è arrivato il ministro.",
+                              "Tuttavia, il piano è fallito.", "Hanno parlato circa la questione, cioè del bilancio."])
+    assert "like this" not in out[0] and " so " in out[0], out[0]
+    assert out[1].startswith("Then ") and "afterwards" not in out[1], out[1]
+    assert out[2].startswith("However,") and "instead" not in out[2], out[2]
+    assert "about the question" in out[3] and "that is to say" not in out[3], out[3]
+
+
 def test_seed_meaning_errors_are_fixed(offline_pipeline, seed_text):
     english = offline_pipeline.run(seed_text, tiers=[]).translation.text
     assert "Tomorrow, 4 February" in english

@@ -75,6 +75,10 @@ PIVOT_LOSSES = {
     "titolare": "head", "titolari": "heads",
     # Spanish words of the pivot spa-eng lacks: "affidabilità" -> "confiabilidad", "da tempo" -> "de antaño"
     "affidabilità": "reliability", "da tempo": "for a long time",
+    # connectives the pivot mistranslates and that break the words around them: "ha quindi deciso di
+    # agire" -> "has decided like this as act"; "poi" -> "afterwards", "cioè" -> "that is to say",
+    # "tuttavia" -> "instead", "circa" -> "roughly" (newssyscomb2009: BLEU 19.42 -> 19.62)
+    "quindi": "so", "poi": "then", "cioè": "that is", "tuttavia": "however", "circa": "about",
 }
 _LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 
