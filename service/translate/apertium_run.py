@@ -161,6 +161,17 @@ def shell(pipe: str) -> tuple[str, ...]:
     return ("bash", "-o", "pipefail", "-c", pipe)
 
 
+def _lt_proc_file(mode: Path | None, pattern: str) -> tuple[str, Path] | None:
+    """lt-proc and the file a stage of the mode reads (`pattern`'s group), when both are installed."""
+    if mode is None or not mode.is_file():
+        return None
+    m = re.search(pattern, mode.read_text(encoding="utf-8", errors="replace"))
+    lt_proc = shutil.which("lt-proc")
+    if not m or not lt_proc or not Path(m.group(1)).is_file():
+        return None
+    return lt_proc, Path(m.group(1))
+
+
 class _Analyser:
     """A morphological analyser of the pair (lt-proc + the mode's .automorf.bin): readings per word."""
 
@@ -175,13 +186,8 @@ class _Analyser:
 
     @classmethod
     def for_mode(cls, mode: Path | None) -> "_Analyser | None":
-        if mode is None:
-            return None
-        m = re.search(r"lt-proc\s+(?:-\w+\s+)*'?([^'\s|]+\.automorf\.bin)", mode.read_text(encoding="utf-8", errors="replace"))
-        lt_proc = shutil.which("lt-proc")
-        if not m or not lt_proc or not Path(m.group(1)).is_file():
-            return None
-        return cls(lt_proc, Path(m.group(1)))
+        found = _lt_proc_file(mode, r"lt-proc\s+(?:-\w+\s+)*'?([^'\s|]+\.automorf\.bin)")
+        return cls(*found) if found else None
 
     def analyse(self, words: list[str]) -> dict[str, list[str]]:
         """Readings of each word ("Antonio<np><ant><m><sg>"); [] for a word the analyser does not know."""
@@ -213,13 +219,8 @@ class _Bilingual:
 
     @classmethod
     def for_mode(cls, mode: Path | None) -> "_Bilingual | None":
-        if mode is None or not mode.is_file():
-            return None
-        m = re.search(r"lt-proc\s+-b\s+'?([^'\s|]+\.autobil\.bin)", mode.read_text(encoding="utf-8", errors="replace"))
-        lt_proc = shutil.which("lt-proc")
-        if not m or not lt_proc or not Path(m.group(1)).is_file():
-            return None
-        return cls(lt_proc, Path(m.group(1)))
+        found = _lt_proc_file(mode, r"lt-proc\s+-b\s+'?([^'\s|]+\.autobil\.bin)")
+        return cls(*found) if found else None
 
     def lookup(self, readings: list[str]) -> dict[str, list[str]]:
         """The translations of each reading; [] for one the dictionary lacks."""

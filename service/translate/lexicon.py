@@ -17,7 +17,7 @@ bilingual data installed from a package registry, in this order:
    ("tifosi" -> "tifoso"), the English plural restored for a plural;
 4. cognate rules ("riconfigurazione" -> "reconfiguration", "-tà" -> "-ty", "-ico" -> "-ic"),
    kept only when the English word is a known word (wordfreq);
-5. one hop through the other language, for a word all of the above missed (`_bridged`): a Spanish
+5. one or two hops through another language, for a word all of the above missed (`_bridged`): a Spanish
    word of the pivot back to the Italian the spa-ita pair made it from (its bilingual dictionary:
    "travesía" -> "viaggio" -> "voyage"), an Italian word through its Spanish in the Italian-Spanish
    FreeDict (WikDict, Debian `dict-freedict-ita-spa`: "prenotazioni" -> "reserva" -> "reservations"),
@@ -123,7 +123,7 @@ class Lexicon:
         installed = set(modes or ()) if self.binary else set()
         self.routes = {lang: [r for r in routes if all(d in installed for d in r)] for lang, routes in ROUTES.items()}
         self.cache: dict[tuple[str, str], str | None] = {}  # steps 1-4
-        self._hopped: dict[tuple[tuple[str, str], int], str | None] = {}  # step 5, by the hops allowed
+        self._hopped: dict[tuple[tuple[str, str], int], str | None] = {}  # step 5, by the hops left
         self._analysers: dict[str, object] = {}
         self._back: tuple[_Analyser, _Bilingual] | None = None  # spa-ita's analyser and dictionary
         self._back_looked = False
@@ -211,7 +211,7 @@ class Lexicon:
 
     def _bridged(self, keys: list[tuple[str, str]], hops: int) -> dict[tuple[str, str], str]:
         """Step 5 of the module's docstring, for common words the other steps missed: each word's
-        lemmas in the other language, translated by `english` (no further hop), inflected like the word."""
+        lemmas in the other language, translated by `english` with one hop fewer, inflected like the word."""
         asks: dict[tuple[str, str], list[tuple[tuple[str, str], str]]] = {}  # word -> [(other word, kind)]
         spanish = sorted(w for lang, w in keys if lang == "es")
         back = self._back_dictionary() if spanish else None
