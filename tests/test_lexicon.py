@@ -106,6 +106,12 @@ def test_attraverso_is_through_in_any_position(apertium):
         assert "through" in english and "través" not in english and "travers" not in english, (source, english)
 
 
+def test_an_adverb_inside_a_compound_tense_keeps_the_verb_whole(apertium):
+    """spa-ita moves it after the participle ("ha decidido también actuar") and spa-eng then loses the verb's "to"."""
+    out = apertium.translate(["Il governo ha anche deciso di agire.", "Hanno già fatto tutto."])
+    assert out == ["The government has also decided to act.", "They have already done everything."]
+
+
 def test_a_word_the_first_step_could_not_inflect_is_still_looked_up(apertium):
     """"automobilistico" -> Spanish "#automotriz" (no form generated) that spa-eng lacks: "#*automotriz"."""
     (out,) = apertium.translate(["Il primo veicolo di un marchio automobilistico."])

@@ -43,17 +43,25 @@ from .apertium_text import (
     _split,
     _unknowns,
 )
-from .articles import drop_articles
 from .glossary import Entry, Glossary
 from .lexicon import Lexicon
 from .lexicon_data import preload
+from .pivot_english import mend
 
-# Between two steps of a route, a fix of the pivot language's text (a null-separated stream, one
-# block at a time): apertium-spa-ita gives the preposition "attraverso" as "a través" without its
-# "de", which spa-eng then copies ("to *través the net"; newssyscomb2009: 6 of its 51 Spanish leftovers).
+# Between two steps of a route, fixes of the pivot language's text (sed on a null-separated stream,
+# one block at a time), where apertium-spa-ita writes Spanish that spa-eng then misreads:
+# - the preposition "attraverso" comes out "a través" without its "de", which spa-eng copies ("to
+#   *través the net"; newssyscomb2009: 6 of its 51 Spanish leftovers);
+# - an adverb between auxiliary and participle is moved after the participle ("ha anche deciso di
+#   agire" -> "ha decidido también actuar"), where it breaks spa-eng's verb chunk ("has decided also
+#   act"): it goes back before the participle ("has also decided to act").
+_AUX = "he|ha|has|hemos|han|había|habían|habría|habrían|habrá|habrán|haya|hayan|hubiera|hubieran"
+_ADVERBS = ("también|ya|todavía|aún|siempre|solo|sólo|incluso|además|entonces|después|nunca|finalmente|luego|ahora|"
+            "realmente|efectivamente|probablemente|recientemente|casi|apenas")
 PIVOT_FIXES = {
     "spa": "sed -u -z -E -e 's/\\<([Aa]) través el\\>/\\1 través del/g' -e 's/\\<([Aa]) través (del?)\\>/\\1 través\\x01\\2/g' "
-    "-e 's/\\<([Aa]) través( |[,;:.])/\\1 través de\\2/g' -e 's/través\\x01/través /g'",
+    "-e 's/\\<([Aa]) través( |[,;:.])/\\1 través de\\2/g' -e 's/través\\x01/través /g' "
+    f"-e 's/\\<({_AUX}) ([[:alpha:]]+(ado|ada|ados|adas|ido|ida|idos|idas|to|cho|sto|so|rto)) ({_ADVERBS})\\>/\\1 \\4 \\2/g'",
 }
 
 __all__ = ["ApertiumTranslator", "PIVOTS", "SECOND_PIVOTS", "mode_file", "pipe_command", "_Analyser"]
@@ -158,7 +166,7 @@ class ApertiumTranslator:
         for k, text in enumerate(texts):
             # the route that left fewer words unknown; the first (ita-spa-eng) on a tie
             best = min(range(len(routes)), key=lambda r: (_unknowns(per_route[r][k]), r))
-            english.append(drop_articles(_clean(per_route[best][k], text)) if text else "")
+            english.append(mend(_clean(per_route[best][k], text)) if text else "")
         if progress:
             progress(len(texts), len(texts))
         return english
