@@ -22,6 +22,7 @@ from briefs.translate.pivot_english import drop_articles, mend
         ("As it has done to know the Monday to Berlin", "As it has done to know Monday to Berlin"),
         ("Spain, Turkey, the Greece and the Austria", "Spain, Turkey, Greece and Austria"),
         ("The his party and the his house", "His party and his house"),
+        ("the laws on the which they agreed in 1982", "the laws on which they agreed in 1982"),
         ("a country of 13.9 million, where the 50% of the population lives", "a country of 13.9 million, where 50% of the population lives"),
     ],
 )

@@ -2,9 +2,10 @@
 
 Articles: Italian puts a definite article where English has none: before a percentage ("il 29%"),
 a year ("nel 2007"), a day and month ("il 3 settembre"), a weekday ("il lunedì"), a country ("la
-Grecia") and a possessive ("il suo"); apertium's ita->spa->eng pivot keeps it ("the 29%", "in the
-2007", "the Greece", "the his"). `drop_articles` takes out that "the", and nothing else: "the 1990s",
-"the 5th", "the 4 parties", "the United States", "the Netherlands" and "the 2008 elections" keep theirs.
+Grecia"), a possessive ("il suo") and a relative ("il quale"); apertium's ita->spa->eng pivot keeps
+it ("the 29%", "in the 2007", "the Greece", "the his", "in the which"). `drop_articles` takes out
+that "the", and nothing else: "the 1990s", "the 5th", "the 4 parties", "the United States", "the
+Netherlands" and "the 2008 elections" keep theirs.
 
 Prepositions: "tra A e B" comes out "among A and B"; English has "between" for two.
 
@@ -33,7 +34,7 @@ _RULES = [
     (re.compile(rf"\b[Tt]he (?=\d{{1,2}} (?:{_MONTHS})\b)"), ""),  # "the 3 September"
     (re.compile(rf"\bthe (?=(?:{_DAYS})\b)"), ""),  # "the Monday"
 ]
-_POSSESSIVE = re.compile(r"\b([Tt])he (his|her|their|its|my|our|your)\b")
+_POSSESSIVE = re.compile(r"\b([Tt])he (his|her|their|its|my|our|your|which)\b")  # "il suo", "il quale"
 # English country names that keep "the": plural, or a common noun in the name
 _KEEPS_THE = re.compile(r"s$|\b(?:United|Republic|Islands?|Kingdom|Emirates|Union|Coast|Bank|Strip|Territor\w*|Isle|Gambia|Congo|Vatican)\b")
 
