@@ -92,6 +92,14 @@ def test_fit_clause_prefers_clause_boundary():
     assert fit_clause("short one", 8) == "short one"
 
 
+def test_no_cut_at_a_conjunction_inside_a_relative_clause():
+    """The seed's bullet once ended "…of the defence, whose extraction." (cut before "and commercialisation")."""
+    s = ("The aim is a strategic alliance on these minerals, essential for the defence, whose extraction and "
+         "commercialisation is today in the hands of China")
+    assert fit_clause(s, 16) == "The aim is a strategic alliance on these minerals, essential for the defence"
+    assert fit_clause("Rubio met Vance and Tajani met Wadephul in Washington on Tuesday", 6) == "Rubio met Vance"
+
+
 def test_within_limits_counts_breaks():
     t = Tier(name="x", shape="paragraph", min_words=3, max_words=5)
     assert t.within_limits("one two three")

@@ -166,16 +166,21 @@ def fit_words(text: str, max_words: int) -> str:
 
 def clause_cut(sentence: str, max_words: int) -> str:
     """The longest prefix of `sentence` ending at a clause boundary that fits `max_words` and keeps
-    at least a third of them; "" when there is none."""
+    at least a third of them; "" when there is none. A conjunction inside a relative clause is no
+    boundary: "…, whose extraction and commercialisation is…" is not cut to "…, whose extraction"."""
     best = ""
     for m in _CLAUSE.finditer(sentence):
         prefix = sentence[: m.start()].rstrip()
         words = word_count(prefix)
         if words > max_words:
             break
-        if words >= max(3, max_words // 3):
+        if words >= max(3, max_words // 3) and not (m.group().strip() == "" and _IN_RELATIVE.search(prefix)):
             best = prefix
     return best
+
+
+# the prefix's last clause (since its last punctuation) opens with a relative word
+_IN_RELATIVE = re.compile(r"(?:^|[,;:–—(]\s*)(?:whose|which|who|whom|where|in which|of which)\s[^,;:–—()]*$", re.IGNORECASE)
 
 
 def fit_clause(sentence: str, max_words: int) -> str:
