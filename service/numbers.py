@@ -228,7 +228,9 @@ def quantities(text: str, lang: str = "en") -> list[Quantity]:
 
 # ---- Italian forms left in English text ------------------------------------------------------------
 
-_IT_SCALED = re.compile(rf"\b(?P<num>{_NUM})\s?(?P<scale>mila|milioni|milione|mln|miliardi|miliardo|mld|mrd)\b\.?", re.IGNORECASE)
+# an abbreviation's period is part of it ("5 mln. di euro"), except at the end, where it ends the sentence too
+_IT_SCALED = re.compile(rf"\b(?P<num>{_NUM})\s?(?P<scale>mila|milioni|milione|mln|miliardi|miliardo|mld|mrd)\b(?:(?<=mln|mld|mrd)\.(?!\s*$))?",
+                        re.IGNORECASE)
 _IT_FULL = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![.,]?\d)")  # "1.200,50"
 _SWAP = str.maketrans({".": ",", ",": "."})
 _SCALE_OF = re.compile(r"\b(thousand|million|billion|trillion) of (?=(?:euros?|dollars?|pounds?|crowns?|people|inhabitants|barrels|tons|tonnes)\b)")

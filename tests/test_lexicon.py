@@ -146,6 +146,9 @@ def test_connectives_the_pivot_garbles_come_out_english(apertium):
     assert out[1].startswith("Then ") and "afterwards" not in out[1], out[1]
     assert out[2].startswith("However,") and "instead" not in out[2], out[2]
     assert "about the question" in out[3] and "that is to say" not in out[3], out[3]
+    more, beyond, spent = apertium.translate(["Oltre 50 le nazioni presenti.", "Oltre il confine.", "Hanno speso 50 milioni."])
+    assert more.startswith("More than 50 ") and "Further" in beyond, (more, beyond)  # "oltre" before a number only
+    assert spent == "They have spent 50 million.", spent
 
 
 def test_seed_meaning_errors_are_fixed(offline_pipeline, seed_text):

@@ -35,6 +35,12 @@ def test_englishify_rewrites_italian_forms_and_leaves_english_alone():
     assert englishify(english) == english
 
 
+def test_a_sentence_ending_on_a_scaled_number_keeps_its_period():
+    """"Hanno speso 50 milioni." came out of the offline engine as "They have spent 50 million"."""
+    assert englishify("They spent 50 milioni. Then 15mila.") == "They spent 50 million. Then 15,000."
+    assert englishify("5 mln. di euro e 3 mld.") == "5 million di euro e 3 billion."  # an abbreviation's own period goes
+
+
 def test_words_times_decades_and_other_forms_read_alike():
     assert [v for _, v in values("undici ostaggi, duecento miglia, tre milioni e mezzo", "it")] == [11.0, 200.0, 3.5e6]
     assert [v for _, v in values("eleven hostages, two hundred miles, three and a half million", "en")][:2] == [11.0, 200.0]
