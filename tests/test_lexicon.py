@@ -91,6 +91,15 @@ def test_a_bridged_word_is_the_same_whatever_was_asked_before():
     assert first.english([("it", "indagine")]) == second.english([("it", "indagine")]) == {("it", "indagine"): "inquiry"}
 
 
+def test_without_the_dictionaries_and_second_pivots_the_lexicon_still_answers(tmp_path):
+    """Only the sentence pivot installed (no FreeDict, WikDict, Catalan or French pair): no error, the
+    words only the dictionaries know stay unknown, and cognates still work."""
+    lexicon = Lexicon(dict_dir=tmp_path, modes=["ita-spa", "spa-eng"])
+    found = lexicon.english([("it", "prenotazioni"), ("it", "pattuglia"), ("it", "riconfigurazione"), ("es", "travesía")])
+    assert found[("it", "prenotazioni")] is None and found[("it", "pattuglia")] is None
+    assert found[("it", "riconfigurazione")] == "reconfiguration"
+
+
 def test_verb_forms_and_compound_prefixes():
     found = Lexicon().english([("it", "tramandano"), ("it", "vicecancelliere"), ("it", "antidroga")])
     assert found[("it", "tramandano")] == "bequeath"  # -> tramandare; a third person plural is the base form

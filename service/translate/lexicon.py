@@ -145,7 +145,7 @@ class Lexicon:
         `hops`: how many times step 5 may go to the other language ("pesquisa" -> "indagine" ->
         "indagación" -> "investigation" is two)."""
         todo = sorted({w for w in words if w not in self.cache})
-        names = [w for w in todo if w[1][:1].isupper() and w[1][1:].islower() and w[1] not in exonyms(w[0])]
+        names = [w for w in todo if w[1][:1].isupper() and w[1][1:].islower() and w[1] not in exonyms(w[0], self.dict_dir)]
         common = [w for w in todo if _common(w)]
         # the word and its likely lemmas ("cervi" -> "cervo", "escasamente" -> "escasa"), each
         # alone, through every route at once (one apertium run per route)
@@ -156,7 +156,7 @@ class Lexicon:
         for key in todo:
             lang, word = key
             if word[:1].isupper():
-                found = exonyms(lang).get(word) or (_place(answers.get(key)) if key in places else None)
+                found = exonyms(lang, self.dict_dir).get(word) or (_place(answers.get(key)) if key in places else None)
             elif key in guesses:
                 found = self._lemma(lang, guesses[key], answers, readings)
                 found = found or self._dictionary(lang, word.lower()) or _cognate(lang, word.lower())
@@ -225,9 +225,9 @@ class Lexicon:
                         if _WORD.match(lemma):
                             asks.setdefault(("es", word), []).append((("it", lemma), kind))
         for lang, word in keys:
-            for language, table in bridge(lang) if lang in BRIDGES else []:
+            for language, table in bridge(lang, self.dict_dir) if lang in BRIDGES else []:
                 for g in _candidates(lang, word):
-                    if g.form in table and g.kind in ("form", "plural", "participle", "verb") and language in self.routes:
+                    if g.form in table and g.kind in ("form", "plural", "participle", "verb") and self.routes.get(language):
                         asks.setdefault((lang, word), []).append(((language, table[g.form]), g.kind))
         english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1)
         out: dict[tuple[str, str], str] = {}
@@ -313,7 +313,7 @@ class Lexicon:
         return self._analysers[lang]
 
     def _dictionary(self, lang: str, word: str) -> str | None:
-        forward, backward = freedict(lang)
+        forward, backward = freedict(lang, self.dict_dir)
         for g in _candidates(lang, word):
             found = forward.get(g.form) or backward.get(g.form)
             if found and g.kind != "adverb":
