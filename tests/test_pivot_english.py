@@ -39,6 +39,7 @@ def test_italian_articles_english_does_not_use_go(pivot, english):
         "The ministers of the European Union met the President.",
         "He read the 2 reports.",
         "The liberation of the 11 hostages and in the 2008 season.",
+        "During the Italy-Germany summit of 23 January.",
     ],
 )
 def test_articles_english_wants_stay(english):

@@ -68,7 +68,8 @@ def _countries() -> re.Pattern | None:
     names = _stored("countries-en", [_version("babel"), _KEEPS_THE.pattern], _country_names) if _version("babel") else []
     if not names:
         return None
-    return re.compile(r"\b[Tt]he (" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+    # not in a compound: "the Italy-Germany summit" keeps its article
+    return re.compile(r"\b[Tt]he (" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b(?![-–‐]\w)")
 
 
 def _country_names() -> list[str]:
