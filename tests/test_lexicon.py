@@ -165,6 +165,7 @@ def test_seed_meaning_errors_are_fixed(offline_pipeline, seed_text):
     assert "Tomorrow, 4 February" in english
     assert "will host" in english and "will lodge" not in english
     assert "of morning" not in english
+    assert "in the evening" in english and "watched" not in english  # "in serata"
 
 
 def test_seed_has_no_italian_or_spanish_word_left_but_names(offline_pipeline, seed_text):

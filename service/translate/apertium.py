@@ -87,6 +87,10 @@ PIVOT_LOSSES = {
     # agire" -> "has decided like this as act"; "poi" -> "afterwards", "cioè" -> "that is to say",
     # "tuttavia" -> "instead", "circa" -> "roughly" (newssyscomb2009: BLEU 19.42 -> 19.62)
     "quindi": "so", "poi": "then", "cioè": "that is", "tuttavia": "however", "circa": "about",
+    # parts of the day: "serata" -> "velada", read back as "velar"'s participle ("in the watched of
+    # today", the seed); "in giornata" -> "in day"
+    "in serata": "in the evening", "serata": "evening", "serate": "evenings", "in mattinata": "in the morning",
+    "in giornata": "during the day", "in nottata": "overnight",
 }
 # ... and before a number only: "oltre 50 nazioni" -> "further of 50 nations" ("oltre il confine" is "beyond")
 PIVOT_LOSSES_BEFORE_NUMBERS = {"oltre": "more than"}
