@@ -166,6 +166,8 @@ def test_seed_meaning_errors_are_fixed(offline_pipeline, seed_text):
     assert "will host" in english and "will lodge" not in english
     assert "of morning" not in english
     assert "in the evening" in english and "watched" not in english  # "in serata"
+    assert "are expected the representatives" in english and "attended" not in english  # "sono attesi"
+    assert "including those of the G7" in english  # "tra cui", not "among which"
 
 
 def test_seed_has_no_italian_or_spanish_word_left_but_names(offline_pipeline, seed_text):

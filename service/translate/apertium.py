@@ -91,6 +91,10 @@ PIVOT_LOSSES = {
     # today", the seed); "in giornata" -> "in day"
     "in serata": "in the evening", "serata": "evening", "serate": "evenings", "in mattinata": "in the morning",
     "in giornata": "during the day", "in nottata": "overnight",
+    # "atteso" (expected) -> "atendido" ("attended"): "A Washington sono attesi i rappresentanti"
+    "sono attesi": "are expected", "sono attese": "are expected", "è atteso": "is expected", "è attesa": "is expected",
+    # "tra cui" -> "among which" ("…of the G7 countries, among which Italy")
+    "tra cui": "including", "fra cui": "including",
 }
 # ... and before a number only: "oltre 50 nazioni" -> "further of 50 nations" ("oltre il confine" is "beyond")
 PIVOT_LOSSES_BEFORE_NUMBERS = {"oltre": "more than"}
