@@ -46,6 +46,13 @@ def test_articles_english_wants_stay(english):
     assert drop_articles(english) == english
 
 
+def test_italian_a_that_english_does_not_say_to():
+    assert mend("Tajani will take part to the works, to collaborate to transatlantic level.") == (
+        "Tajani will take part in the works, to collaborate at transatlantic level.")
+    assert mend("They participated to the vote; it rose to a level never seen; back to sea level") == (
+        "They participated in the vote; it rose to a level never seen; back to sea level")
+
+
 def test_among_two_is_between():
     assert mend("The agreement among Italy and Germany, among the parties.") == "The agreement between Italy and Germany, among the parties."
     assert mend("Among the government and the unions, talks.") == "Between the government and the unions, talks."

@@ -7,7 +7,9 @@ it ("the 29%", "in the 2007", "the Greece", "the his", "in the which"). `drop_ar
 that "the", and nothing else: "the 1990s", "the 5th", "the 4 parties", "the United States", "the
 Netherlands" and "the 2008 elections" keep theirs.
 
-Prepositions: "tra A e B" comes out "among A and B"; English has "between" for two.
+Prepositions: "tra A e B" comes out "among A and B"; English has "between" for two. Italian "a"
+comes out "to" where English has another preposition: "take part to the works" ("partecipare ai
+lavori", the seed), "to transatlantic level" ("a livello transatlantico").
 
 Measured on newssyscomb2009 (tuning) and FLORES-200 devtest (held out): see the README.
 """
@@ -42,9 +44,16 @@ _KEEPS_THE = re.compile(r"s$|\b(?:United|Republic|Islands?|Kingdom|Emirates|Unio
 _AMONG_TWO = re.compile(r"\b([Aa])mong\b(?=(?: [\w'’-]+){1,4} and\b)")  # "among Italy and Germany"
 
 
+_PART_TO = re.compile(r"\b(take|takes|took|taken|taking|participate|participates|participated|participating) (part )?to\b")
+_TO_LEVEL = re.compile(r"\bto (?!(?:a|an|the|that|this|its|their|his|her|what|which|one|any|some|every|sea|ground|street|"
+                       r"record|next|higher|lower|top|entry|pre|post)\b)([a-z]+ )level\b")  # not "back to sea level"
+
+
 def mend(english: str) -> str:
     """`english` with the articles and prepositions of the module's docstring mended."""
     english = _AMONG_TWO.sub(lambda m: "Between" if m.group(1) == "A" else "between", english)
+    english = _PART_TO.sub(lambda m: f"{m.group(1)} {m.group(2) or ''}in", english)
+    english = _TO_LEVEL.sub(r"at \1level", english)
     return drop_articles(english)
 
 
