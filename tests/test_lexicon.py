@@ -168,6 +168,9 @@ def test_seed_meaning_errors_are_fixed(offline_pipeline, seed_text):
     assert "in the evening" in english and "watched" not in english  # "in serata"
     assert "are expected the representatives" in english and "attended" not in english  # "sono attesi"
     assert "including those of the G7" in english  # "tra cui", not "among which"
+    assert "The meeting –" in english and "I find it" not in english  # "L’incontro"
+    assert "Only yesterday" in english and "Own yesterday" not in english  # "Proprio ieri"
+    assert "“The ‘Project Vault’ (‘Cassaforte’, Ndr)" in english and "#" not in english  # no generator marks by quotes
 
 
 def test_seed_has_no_italian_or_spanish_word_left_but_names(offline_pipeline, seed_text):

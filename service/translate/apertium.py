@@ -95,6 +95,8 @@ PIVOT_LOSSES = {
     "sono attesi": "are expected", "sono attese": "are expected", "è atteso": "is expected", "è attesa": "is expected",
     # "tra cui" -> "among which" ("…of the G7 countries, among which Italy")
     "tra cui": "including", "fra cui": "including",
+    # "L'incontro" -> "El encuentro", read as the verb: "I find it" (the seed); "Proprio ieri" -> "Own yesterday"
+    "l'incontro": "the meeting", "l’incontro": "the meeting", "proprio ieri": "only yesterday",
 }
 # ... and before a number only: "oltre 50 nazioni" -> "further of 50 nations" ("oltre il confine" is "beyond")
 PIVOT_LOSSES_BEFORE_NUMBERS = {"oltre": "more than"}

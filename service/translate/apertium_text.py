@@ -127,8 +127,8 @@ def _clean(english: str, source: str) -> str:
     """Unknown-word and ambiguity marks removed (unless the source itself had them), apostrophes as in the source."""
     kept = set(re.findall(r"[*#@]+\w+", source))
     english = _MARKS.sub(lambda m: m.group() if any(k.startswith(m.group()) for k in kept) else "", english)
-    if "#" not in source:  # a form the generator could not make, inside a compound or a date: "2026#-02#-03"
-        english = re.sub(r"#(?=[-‐\d])", "", english)
+    if "#" not in source:  # a form the generator could not make, inside a compound, a date or quotes: "2026#-02#-03", "#‘Vault#’"
+        english = re.sub(r"#(?=[-‐\d'‘’“”\"«»])", "", english)
     if "’" in source and "'" not in source:
         english = english.replace("'", "’")  # apertium writes typographic apostrophes as straight ones
     return " ".join(english.split())
