@@ -102,6 +102,7 @@ PIVOT_LOSSES = {
 PIVOT_LOSSES_BEFORE_NUMBERS = {"oltre": "more than"}
 _LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)|"
                      r"(?<!\w)(?:" + "|".join(PIVOT_LOSSES_BEFORE_NUMBERS) + r")(?=\s+\d)", re.IGNORECASE)
+_LOSS_ENGLISH = PIVOT_LOSSES | PIVOT_LOSSES_BEFORE_NUMBERS
 
 
 class ApertiumTranslator:
@@ -203,7 +204,7 @@ class ApertiumTranslator:
         found = []  # per text: glossary/number spans, candidate name spans
         for text in texts:
             spans: list[tuple[int, int, Entry]] = list(self.glossary.find(text))
-            spans += [(m.start(), m.end(), Entry(m.group(), _case_like((PIVOT_LOSSES | PIVOT_LOSSES_BEFORE_NUMBERS)[m.group().lower()], m.group())))
+            spans += [(m.start(), m.end(), Entry(m.group(), _case_like(_LOSS_ENGLISH[m.group().lower()], m.group())))
                       for m in _LOSSES.finditer(text) if all(m.end() <= a or m.start() >= b for a, b, _ in spans)]
             spans += [(s, e, Entry(text[s:e], english)) for s, e, english in italian_forms(text)
                       if all(e <= a or s >= b for a, b, _ in spans)]  # "15mila" -> "15,000", "3 feb." -> "3 February"

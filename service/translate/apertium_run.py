@@ -172,6 +172,20 @@ def _lt_proc_file(mode: Path | None, pattern: str) -> tuple[str, Path] | None:
     return lt_proc, Path(m.group(1))
 
 
+def _blocks(pipe: "Pipe", command: list[str], items: list[str]) -> list[str]:
+    """lt-proc's output for each of `items` (already in its input format), one numbered separator
+    after each, through the long-lived `pipe` (one run of `command` of its own if that fails);
+    all "" when lt-proc fails or the separators do not all come back."""
+    stream = "".join(f"{item}[<w>]\n" for item in items).encode("utf-8")
+    out = pipe.run(stream + b"\0", 1) if b"\0" not in stream else None
+    ok = out is not None
+    if out is None:
+        proc = subprocess.run(command, input=stream, capture_output=True)
+        out, ok = proc.stdout, proc.returncode == 0
+    chunks = out.replace(b"\0", b"").decode("utf-8", "replace").split("[<w>]")[: len(items)]
+    return chunks if ok and len(chunks) == len(items) else [""] * len(items)
+
+
 class _Analyser:
     """A morphological analyser of the pair (lt-proc + the mode's .automorf.bin): readings per word."""
 
@@ -193,15 +207,7 @@ class _Analyser:
         """Readings of each word ("Antonio<np><ant><m><sg>"); [] for a word the analyser does not know."""
         todo = [w for w in words if w not in self.cache]
         if todo:
-            stream = "".join(f"{_escape(w)}[<w>]\n" for w in todo).encode("utf-8")
-            out = self.pipe.run(stream + b"\0", 1) if b"\0" not in stream else None
-            ok = out is not None
-            if out is None:  # the pipe failed: one run of its own
-                proc = subprocess.run(self.command, input=stream, capture_output=True)
-                out, ok = proc.stdout, proc.returncode == 0
-            chunks = out.replace(b"\0", b"").decode("utf-8", "replace").split("[<w>]")[: len(todo)]
-            if not ok or len(chunks) != len(todo):
-                chunks = [""] * len(todo)  # no analysis: the words count as unknown
+            chunks = _blocks(self.pipe, self.command, [_escape(w) for w in todo])  # "": the word counts as unknown
             for word, chunk in zip(todo, chunks):
                 lus = re.findall(r"\^((?:\\.|[^$\\])*)\$", chunk)
                 self.cache[word] = [r for lu in lus for r in lu.split("/")[1:] if not r.startswith("*")]
@@ -226,15 +232,7 @@ class _Bilingual:
         """The translations of each reading; [] for one the dictionary lacks."""
         todo = [r for r in readings if r not in self.cache and re.fullmatch(r"[^\^$/\\\[\]<>\0]+(?:<[\w-]+>)+", r)]
         if todo:
-            stream = "".join(f"^{r}$[<w>]\n" for r in todo).encode("utf-8")
-            out = self.pipe.run(stream + b"\0", 1)
-            if out is None:  # the pipe failed: one run of its own
-                proc = subprocess.run(self.command, input=stream, capture_output=True)
-                out = proc.stdout if proc.returncode == 0 else b""
-            chunks = out.replace(b"\0", b"").decode("utf-8", "replace").split("[<w>]")[: len(todo)]
-            if len(chunks) != len(todo):
-                chunks = [""] * len(todo)
-            for reading, chunk in zip(todo, chunks):
+            for reading, chunk in zip(todo, _blocks(self.pipe, self.command, [f"^{r}$" for r in todo])):
                 m = re.search(r"\^((?:\\.|[^$\\])*)\$", chunk)
                 self.cache[reading] = [t for t in (m.group(1).split("/")[1:] if m else []) if not t.startswith("@")]
         return {r: self.cache.get(r, []) for r in readings}

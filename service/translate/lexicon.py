@@ -225,9 +225,11 @@ class Lexicon:
                         if _WORD.match(lemma):
                             asks.setdefault(("es", word), []).append((("it", lemma), kind))
         for lang, word in keys:
-            for language, table in bridge(lang, self.dict_dir) if lang in BRIDGES else []:
-                for g in _candidates(lang, word):
-                    if g.form in table and g.kind in ("form", "plural", "participle", "verb") and self.routes.get(language):
+            tables = [(language, table) for language, table in bridge(lang, self.dict_dir) if self.routes.get(language)] if lang in BRIDGES else []
+            guesses = [g for g in _candidates(lang, word) if g.kind in ("form", "plural", "participle", "verb")] if tables else []
+            for language, table in tables:
+                for g in guesses:
+                    if g.form in table:
                         asks.setdefault((lang, word), []).append(((language, table[g.form]), g.kind))
         english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1)
         out: dict[tuple[str, str], str] = {}
