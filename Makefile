@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 SEED   := seeds/000_48b0761d22084af5.txt
 APT    := apertium apertium-spa-ita apertium-eng-spa apertium-cat-ita apertium-eng-cat apertium-spa-cat apertium-fra-cat cg3 dict-freedict-ita-eng dict-freedict-eng-ita dict-freedict-spa-eng dict-freedict-ita-spa dict-freedict-fra-ita chromium postgresql
 
-.PHONY: demo test test-fast lint env system clean
+.PHONY: demo test test-fast lint env system clean constraints
 
 demo: env
 	$(VENV)/bin/briefs run $(SEED)
@@ -25,11 +25,16 @@ lint: env
 
 env: $(VENV)/.installed system
 
-$(VENV)/.installed: pyproject.toml
+# After a tested upgrade of .venv: write its versions back (the three comment lines stay).
+constraints:
+	{ sed -n 1,3p constraints.txt; $(VENV)/bin/pip freeze --exclude-editable | sed 's/+cpu$$//'; } > constraints.tmp
+	mv constraints.tmp constraints.txt
+
+$(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0   # the CPU wheel; an unpinned torch pulls GBs of CUDA
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'   # the versions the suite passed with
 	touch $@
 
 # Apertium (offline MT), Chromium (browser test) and PostgreSQL (the shared translation memory; its

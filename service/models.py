@@ -46,10 +46,12 @@ def _load(model_id: str, device: str):
     # With no hub in reach, look in the local cache only: otherwise the hub client retries for
     # about a minute per file before transformers gives up (and `--engine auto` falls back).
     check_local_path(model_id)
-    offline = {} if Path(model_id).is_dir() or hub_reachable() else {"local_files_only": True}
+    offline = not (Path(model_id).is_dir() or hub_reachable())
     try:
-        tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False, **offline)
-        model = AutoModelForSeq2SeqLM.from_pretrained(model_id, trust_remote_code=False, **offline)
+        tokenizer = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False, local_files_only=offline)
+        model = AutoModelForSeq2SeqLM.from_pretrained(
+            model_id, trust_remote_code=False, local_files_only=offline
+        )
     except Exception as err:  # OSError, HF hub errors, ValueError for a wrong kind of model
         reason = "not in the local cache and the model hub is unreachable" if offline else _reason(err)
         raise ModelUnavailable(model_id, reason) from err
