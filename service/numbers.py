@@ -241,6 +241,8 @@ _IT_DATE = re.compile(
     r"(?P<full>gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\b)",
     re.IGNORECASE,
 )
+# an age written as one word: "un 63enne" (a 63-year-old), "due 20enni" (two 20-year-olds)
+_IT_AGE = re.compile(r"\b(?P<age>\d{1,3})(?:-|\s)?(?P<plural>enne|enni)\b", re.IGNORECASE)
 
 
 def _english_number(value: float) -> str:
@@ -252,7 +254,7 @@ def _english_number(value: float) -> str:
 def italian_forms(text: str) -> list[tuple[int, int, str]]:
     """(start, end, English) of each Italian number or date form in `text`, left to right, not
     overlapping: "15mila" -> "15,000", "1,2 miliardi" -> "1.2 billion", "2.200.112" -> "2,200,112",
-    "1,5" -> "1.5", "3 feb." -> "3 February". The offline engine protects these spans before
+    "1,5" -> "1.5", "3 feb." -> "3 February", "63enne" -> "63-year-old". The offline engine protects these spans before
     translating; `englishify` rewrites them in English text."""
 
     def scaled(m: re.Match) -> str:
@@ -267,6 +269,7 @@ def italian_forms(text: str) -> list[tuple[int, int, str]]:
         return f"{m.group('day')} {MONTHS_EN[month - 1]}"
 
     rules = (
+        (_IT_AGE, lambda m: f"{m.group('age')}-year-old" + ("s" if m.group("plural").lower() == "enni" else "")),
         (_IT_DATE, date),
         (_IT_FULL, lambda m: m.group().translate(_SWAP)),
         (_IT_SCALED, scaled),

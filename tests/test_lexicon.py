@@ -107,6 +107,27 @@ def test_verb_forms_and_compound_prefixes():
     assert found[("it", "antidroga")] == "anti-drug"
 
 
+def test_lemma_rules_for_io_plurals_feminines_imperfects_gerunds_and_spanish_agent_nouns():
+    """Leftovers of newssyscomb2009: "municipi" (municipio), "ritardataria" (ritardatario), "multiplicador"."""
+    found = Lexicon().english([("it", "municipi"), ("it", "ritardataria"), ("it", "kilometri"), ("es", "multiplicador"),
+                               ("es", "indicador"), ("it", "tramandava"), ("it", "ammonendo")])
+    assert found[("it", "municipi")] == "townships"  # -> municipio, plural restored
+    assert found[("it", "ritardataria")] == "laggard"  # a feminine -> the masculine lemma
+    assert found[("it", "kilometri")] == "kilometres"  # cognate -tri -> -tres, a known English word
+    assert found[("es", "multiplicador")] == "multiplier" and found[("es", "indicador")] == "indicator"
+    assert found[("it", "tramandava")] == "bequeathed"  # an imperfect: the English past
+    assert found[("it", "ammonendo")] == "admonishing"  # a gerund (ammonire): -ing
+
+
+def test_news_phrases_the_pivot_copies_through(apertium):
+    out = apertium.translate(["Il quartier generale della polizia.", "Nei pressi della stazione.", "Con un pò di fantasia.",
+                              "Il miliardario, 63enne, è morto.", "Due 20enni arrestati."])
+    assert out[0].startswith("The headquarters of the police"), out[0]
+    assert "in the vicinity of" in out[1].lower() and "pressi" not in out[1], out[1]
+    assert "a bit of" in out[2] and "pò" not in out[2], out[2]
+    assert "63-year-old" in out[3] and "20-year-olds" in out[4], out[3:]
+
+
 def test_attraverso_is_through_in_any_position(apertium):
     """apertium-spa-ita gives "a través" without its "de"; the pivot's Spanish is mended between the steps."""
     sources = ["I consumatori risparmiano denaro attraverso sconti.", "Risparmiano attraverso, tra gli altri, sconti.",

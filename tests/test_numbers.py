@@ -31,6 +31,7 @@ def test_englishify_rewrites_italian_forms_and_leaves_english_alone():
     assert englishify("cost 15mila crowns, 1,2 miliardi euro, 2.200.112 people, 3,5 percent, 3 feb. (askanews)") == (
         "cost 15,000 crowns, 1.2 billion euro, 2,200,112 people, 3.5 percent, 3 February (askanews)"
     )
+    assert englishify("a 63enne and two 20enni") == "a 63-year-old and two 20-year-olds"  # ages as one word
     english = "On 4 February 1,500 people paid $3.5 billion, 12.5% more than 1,234,567 in 2025."
     assert englishify(english) == english
 

@@ -97,6 +97,10 @@ PIVOT_LOSSES = {
     "tra cui": "including", "fra cui": "including",
     # "L'incontro" -> "El encuentro", read as the verb: "I find it" (the seed); "Proprio ieri" -> "Own yesterday"
     "l'incontro": "the meeting", "l’incontro": "the meeting", "proprio ieri": "only yesterday",
+    # words of news the pivot copies through: "quartier generale" (headquarters), "nei pressi di"
+    # (near), "un pò" (a common misspelling of "un po'", a bit)
+    "quartier generale": "headquarters", "quartier generali": "headquarters", "nei pressi": "in the vicinity",
+    "un pò": "a bit", "un pó": "a bit",
 }
 # ... and before a number only: "oltre 50 nazioni" -> "further of 50 nations" ("oltre il confine" is "beyond")
 PIVOT_LOSSES_BEFORE_NUMBERS = {"oltre": "more than"}
@@ -122,7 +126,7 @@ class ApertiumTranslator:
     def output_key(self) -> str:
         second = "-".join([self.second[0].split("-")[0]] + [d.split("-")[1] for d in self.second]) if self.second else None
         lexicon = "bridged" if self.lexicon is not None else None  # "bridged": the lexicon's step 5 (a memory from before it is not reused)
-        return f"{self.name}|protect_names={self.protect_names}|lexicon={lexicon}|second={second}|per-sentence|pivot-fixes|articles"
+        return f"{self.name}|protect_names={self.protect_names}|lexicon={lexicon}|second={second}|per-sentence|pivot-fixes|articles|ages-lemmas"
 
     def __init__(
         self,

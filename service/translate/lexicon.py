@@ -77,12 +77,12 @@ _COGNATES = {
         ("osi", "ous"), ("ose", "ous"), ("oso", "ous"), ("osa", "ous"), ("ivi", "ive"), ("ive", "ive"),
         ("ivo", "ive"), ("iva", "ive"), ("ali", "al"), ("ale", "al"), ("ari", "ary"), ("ario", "ary"),
         ("aria", "ary"), ("enze", "ences"), ("enza", "ence"), ("anze", "ances"), ("anza", "ance"),
-        ("anti", "ants"), ("ante", "ant"), ("enti", "ents"), ("ente", "ent"), ("tori", "tors"), ("tore", "tor"),
+        ("tri", "tres"), ("tro", "tre"), ("anti", "ants"), ("ante", "ant"), ("enti", "ents"), ("ente", "ent"), ("tori", "tors"), ("tore", "tor"),
         ("ia", "y"), ("ie", "ies"), ("i", "s"), ("o", ""), ("a", ""), ("e", ""),
     ],
     "es": [
         ("ciones", "tions"), ("ción", "tion"), ("siones", "sions"), ("sión", "sion"), ("idades", "ities"),
-        ("idad", "ity"), ("dad", "ty"), ("ismo", "ism"), ("ista", "ist"), ("icos", "ic"), ("ico", "ic"),
+        ("idad", "ity"), ("dad", "ty"), ("ismo", "ism"), ("ista", "ist"), ("icador", "ier"), ("ador", "ator"), ("icos", "ic"), ("ico", "ic"),
         ("ica", "ic"), ("osos", "ous"), ("oso", "ous"), ("osa", "ous"), ("ivo", "ive"), ("iva", "ive"),
         ("ales", "al"), ("al", "al"), ("ario", "ary"), ("encia", "ence"), ("ancia", "ance"), ("ante", "ant"),
         ("ente", "ent"), ("mente", "ly"), ("ía", "y"), ("os", "s"), ("as", "s"), ("es", "s"), ("o", ""), ("a", ""),
@@ -95,19 +95,28 @@ _COGNATES = {
 }
 # Plural -> singular endings, for a dictionary lookup by lemma: (plural ending, lemma ending).
 _LEMMAS = {
-    "it": [("chi", "co"), ("ghi", "go"), ("che", "ca"), ("ghe", "ga"), ("ii", "io"), ("i", "o"), ("i", "e"),
+    "it": [("chi", "co"), ("ghi", "go"), ("che", "ca"), ("ghe", "ga"), ("ii", "io"), ("i", "o"), ("i", "e"), ("i", "io"),
            ("e", "a"), ("ati", "are"), ("ate", "are"), ("ato", "are"), ("ata", "are"), ("iti", "ire"),
            ("ito", "ire"), ("uti", "ere"), ("uto", "ere")],
     "es": [("ces", "z"), ("es", ""), ("s", ""), ("ados", "ar"), ("adas", "ar"), ("ado", "ar"), ("ada", "ar"),
            ("idos", "er"), ("idas", "er"), ("ido", "er"), ("ida", "er"), ("idos", "ir"), ("ido", "ir")],
 }
 # Finite and pronominal verb forms -> infinitive ("tramandano" -> "tramandare", "intromettersi" ->
-# "intromettere"): English has the base form for a third person plural, and for an infinitive.
+# "intromettere"): English has the base form for a third person plural, and for an infinitive; an
+# imperfect takes the English past ("rifluiva" -> "ebbed"), a gerund "-ing" ("accomunando" -> "uniting").
 _VERB_FORMS = {
-    "it": [("iscono", "ire"), ("isce", "ire"), ("ano", "are"), ("ono", "ere"), ("ono", "ire"), ("arsi", "are"),
-           ("ersi", "ere"), ("irsi", "ire"), ("orsi", "orre"), ("andosi", "are"), ("endosi", "ere")],
-    "es": [("an", "ar"), ("en", "er"), ("en", "ir"), ("arse", "ar"), ("erse", "er"), ("irse", "ir")],
+    "it": [("iscono", "ire", "verb"), ("isce", "ire", "verb"), ("ano", "are", "verb"), ("ono", "ere", "verb"),
+           ("ono", "ire", "verb"), ("arsi", "are", "verb"), ("ersi", "ere", "verb"), ("irsi", "ire", "verb"),
+           ("orsi", "orre", "verb"), ("andosi", "are", "verb"), ("endosi", "ere", "verb"),
+           ("avano", "are", "past"), ("evano", "ere", "past"), ("ivano", "ire", "past"), ("ava", "are", "past"),
+           ("eva", "ere", "past"), ("iva", "ire", "past"), ("ando", "are", "gerund"), ("endo", "ere", "gerund"),
+           ("endo", "ire", "gerund")],
+    "es": [("an", "ar", "verb"), ("en", "er", "verb"), ("en", "ir", "verb"), ("arse", "ar", "verb"),
+           ("erse", "er", "verb"), ("irse", "ir", "verb"), ("ando", "ar", "gerund"), ("iendo", "er", "gerund"),
+           ("iendo", "ir", "gerund")],
 }
+# A feminine singular -> the masculine lemma a dictionary lists ("disattenta" -> "disattento").
+_FEMININE = {"it": ("a", "o"), "es": ("a", "o")}
 _PLURAL = {"it": ("i", "e"), "es": ("s",)}
 
 
@@ -150,7 +159,7 @@ class Lexicon:
         # the word and its likely lemmas ("cervi" -> "cervo", "escasamente" -> "escasa"), each
         # alone, through every route at once (one apertium run per route)
         guesses = {w: _candidates(w[0], w[1].lower()) for w in common}
-        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in ("plural", "participle", "verb")])
+        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in ("plural", "participle", "verb", "past", "gerund")])
         places = {w for w in names if _toponym(readings.get(w, []))}
         answers = self._through(sorted({(w[0], g.form) for w, gs in guesses.items() for g in gs} | places))
         for key in todo:
@@ -199,8 +208,8 @@ class Lexicon:
                 return english
             if g.kind == "participle" and any("<vblex>" in r for r in tags):
                 return _participle(english)
-            if g.kind == "verb" and any("<vblex>" in r for r in tags):
-                return _base(english)
+            if g.kind in ("verb", "past", "gerund") and any("<vblex>" in r for r in tags):
+                return _inflect(english, g.kind)
             if g.kind == "form":
                 return english
             if g.kind.startswith("prefix:") and " " not in english:
@@ -226,7 +235,7 @@ class Lexicon:
                             asks.setdefault(("es", word), []).append((("it", lemma), kind))
         for lang, word in keys:
             tables = [(language, table) for language, table in bridge(lang, self.dict_dir) if self.routes.get(language)] if lang in BRIDGES else []
-            guesses = [g for g in _candidates(lang, word) if g.kind in ("form", "plural", "participle", "verb")] if tables else []
+            guesses = [g for g in _candidates(lang, word) if g.kind in ("form", "plural", "participle", "verb", "past", "gerund")] if tables else []
             for language, table in tables:
                 for g in guesses:
                     if g.form in table:
@@ -240,7 +249,7 @@ class Lexicon:
                     plural = _pluralize(found)
                     found = plural if key[0] == "es" or _is_english(plural.split()[-1].lower(), None, strict=True) else found
                 if found:
-                    out[key] = _participle(found) if kind == "participle" else _base(found) if kind == "verb" else found
+                    out[key] = _inflect(found, kind) if kind != "plural" else found
                     break
         return out
 
@@ -319,7 +328,7 @@ class Lexicon:
         for g in _candidates(lang, word):
             found = forward.get(g.form) or backward.get(g.form)
             if found and g.kind != "adverb":
-                return _pluralize(found) if g.kind == "plural" else _participle(found) if g.kind == "participle" else _base(found) if g.kind == "verb" else found
+                return _inflect(found, g.kind)
         return None
 
 
@@ -331,8 +340,9 @@ def _common(key: tuple[str, str]) -> bool:
 @dataclass(frozen=True)
 class _Guess:
     form: str
-    kind: str  # "form" (the word itself), "plural", "participle" (-> infinitive), "verb" (a finite or
-    # pronominal form -> infinitive: English base form), "adverb" (-> adjective), "prefix:ENGLISH"
+    kind: str  # "form" (the word itself, or a masculine lemma), "plural", "participle" (-> infinitive), "verb"
+    # (a finite or pronominal form -> infinitive: English base form), "past" (an imperfect -> infinitive:
+    # English past), "gerund" (-> infinitive: English -ing), "adverb" (-> adjective), "prefix:ENGLISH"
 
 
 
@@ -343,9 +353,12 @@ def _candidates(lang: str, word: str) -> list[_Guess]:
         if word.endswith(plural) and len(word) > len(plural) + 2:
             kind = "participle" if lemma.endswith("re") or lemma.endswith("r") else "plural"
             out.append(_Guess(word[: len(word) - len(plural)] + lemma, kind))
-    for form, infinitive in _VERB_FORMS.get(lang, []):
+    feminine, masculine = _FEMININE.get(lang, ("", ""))
+    if feminine and word.endswith(feminine) and len(word) > 5:
+        out.append(_Guess(word[: -len(feminine)] + masculine, "form"))
+    for form, infinitive, kind in _VERB_FORMS.get(lang, []):
         if word.endswith(form) and len(word) > len(form) + 2:
-            out.append(_Guess(word[: len(word) - len(form)] + infinitive, "verb"))
+            out.append(_Guess(word[: len(word) - len(form)] + infinitive, kind))
     for prefix, english in _PREFIXES.get(lang, []):
         if word.startswith(prefix) and len(word) > len(prefix) + 4 and len(prefix) > 1:
             out.append(_Guess(word[len(prefix):], "prefix:" + english))  # "sottosegretario" -> under + secretary
@@ -423,6 +436,27 @@ def _participle(verb: str) -> str:
     if _is_english(guess, None, strict=True):
         return " ".join([guess] + words[1:])
     return verb
+
+
+def _inflect(english: str, kind: str) -> str:
+    """`english` (a lemma's translation) in the form of the guess's `kind` (see `_Guess`)."""
+    if kind == "plural":
+        return _pluralize(english)
+    if kind in ("participle", "past"):
+        return _participle(english)  # a regular verb's past is its participle
+    if kind == "gerund":
+        return _gerund(english)
+    if kind == "verb":
+        return _base(english)
+    return english
+
+
+def _gerund(verb: str) -> str:
+    """"unite" -> "uniting", "hand down" -> "handing down", a known word only; else the phrase."""
+    words = _base(verb).split()
+    first = words[0]
+    guess = first[:-1] + "ing" if first.endswith("e") and not first.endswith("ee") else first + "ing"
+    return " ".join([guess] + words[1:]) if _is_english(guess, None, strict=True) else verb
 
 
 def _base(verb: str) -> str:
