@@ -57,3 +57,13 @@ def test_among_two_is_between():
     assert mend("The agreement among Italy and Germany, among the parties.") == "The agreement between Italy and Germany, among the parties."
     assert mend("Among the government and the unions, talks.") == "Between the government and the unions, talks."
     assert mend("among France, Germany and Italy") == "among France, Germany and Italy"  # a list: not two
+
+
+def test_a_relative_after_a_comma_is_who_or_which():
+    """Italian ", che" came out ", that" (newssyscomb2009: "the assets of ABN Amro, that …")."""
+    assert mend("The minister Mario Draghi, that said no, met the ministers, that agreed.") == (
+        "The minister Mario Draghi, who said no, met the ministers, who agreed.")
+    assert mend("The law, that was passed yesterday, is late, that is to say never.") == (
+        "The law, which was passed yesterday, is late, that is to say never.")
+    assert mend("Yesterday, that was a Monday.") == "Yesterday, which was a Monday."  # a capital opening the sentence is no name
+    assert mend("He said that the law that passed is good.") == "He said that the law that passed is good."  # no comma: stays

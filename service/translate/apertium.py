@@ -126,7 +126,7 @@ class ApertiumTranslator:
     def output_key(self) -> str:
         second = "-".join([self.second[0].split("-")[0]] + [d.split("-")[1] for d in self.second]) if self.second else None
         lexicon = "bridged" if self.lexicon is not None else None  # "bridged": the lexicon's step 5 (a memory from before it is not reused)
-        return f"{self.name}|protect_names={self.protect_names}|lexicon={lexicon}|second={second}|per-sentence|pivot-fixes|articles|ages-lemmas"
+        return f"{self.name}|protect_names={self.protect_names}|lexicon={lexicon}|second={second}|per-sentence|pivot-fixes|articles|ages-lemmas|relatives"
 
     def __init__(
         self,
