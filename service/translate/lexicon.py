@@ -103,11 +103,11 @@ _LEMMAS = {
 }
 # Finite and pronominal verb forms -> infinitive ("tramandano" -> "tramandare", "intromettersi" ->
 # "intromettere"): English has the base form for a third person plural, and for an infinitive; an
-# imperfect takes the English past ("rifluiva" -> "ebbed"), a gerund "-ing" ("accomunando" -> "uniting").
+# imperfect takes the English past ("tramandava" -> "bequeathed"), a gerund "-ing" ("ammonendo" -> "admonishing").
 _VERB_FORMS = {
     "it": [("iscono", "ire", "verb"), ("isce", "ire", "verb"), ("ano", "are", "verb"), ("ono", "ere", "verb"),
            ("ono", "ire", "verb"), ("arsi", "are", "verb"), ("ersi", "ere", "verb"), ("irsi", "ire", "verb"),
-           ("orsi", "orre", "verb"), ("andosi", "are", "verb"), ("endosi", "ere", "verb"),
+           ("orsi", "orre", "verb"), ("andosi", "are", "gerund"), ("endosi", "ere", "gerund"),
            ("avano", "are", "past"), ("evano", "ere", "past"), ("ivano", "ire", "past"), ("ava", "are", "past"),
            ("eva", "ere", "past"), ("iva", "ire", "past"), ("ando", "are", "gerund"), ("endo", "ere", "gerund"),
            ("endo", "ire", "gerund")],
@@ -452,7 +452,7 @@ def _inflect(english: str, kind: str) -> str:
 
 
 def _gerund(verb: str) -> str:
-    """"unite" -> "uniting", "hand down" -> "handing down", a known word only; else the phrase."""
+    """"admonish" -> "admonishing", "hand down" -> "handing down", a known word only; else the phrase."""
     words = _base(verb).split()
     first = words[0]
     guess = first[:-1] + "ing" if first.endswith("e") and not first.endswith("ee") else first + "ing"
