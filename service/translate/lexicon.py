@@ -118,6 +118,8 @@ _VERB_FORMS = {
 # A feminine singular -> the masculine lemma a dictionary lists ("disattenta" -> "disattento").
 _FEMININE = {"it": ("a", "o"), "es": ("a", "o")}
 _PLURAL = {"it": ("i", "e"), "es": ("s",)}
+# The guess kinds whose English `_inflect` changes (the analyser's readings tell a noun, adjective or verb)
+_INFLECTED = ("plural", "participle", "verb", "past", "gerund")
 
 
 class Lexicon:
@@ -159,7 +161,7 @@ class Lexicon:
         # the word and its likely lemmas ("cervi" -> "cervo", "escasamente" -> "escasa"), each
         # alone, through every route at once (one apertium run per route)
         guesses = {w: _candidates(w[0], w[1].lower()) for w in common}
-        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in ("plural", "participle", "verb", "past", "gerund")])
+        readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in _INFLECTED])
         places = {w for w in names if _toponym(readings.get(w, []))}
         answers = self._through(sorted({(w[0], g.form) for w, gs in guesses.items() for g in gs} | places))
         for key in todo:
@@ -206,9 +208,7 @@ class Lexicon:
                 return _pluralize(english)
             if g.kind == "plural" and any("<adj>" in r for r in tags):
                 return english
-            if g.kind == "participle" and any("<vblex>" in r for r in tags):
-                return _participle(english)
-            if g.kind in ("verb", "past", "gerund") and any("<vblex>" in r for r in tags):
+            if g.kind in ("participle", "verb", "past", "gerund") and any("<vblex>" in r for r in tags):
                 return _inflect(english, g.kind)
             if g.kind == "form":
                 return english
@@ -235,7 +235,7 @@ class Lexicon:
                             asks.setdefault(("es", word), []).append((("it", lemma), kind))
         for lang, word in keys:
             tables = [(language, table) for language, table in bridge(lang, self.dict_dir) if self.routes.get(language)] if lang in BRIDGES else []
-            guesses = [g for g in _candidates(lang, word) if g.kind in ("form", "plural", "participle", "verb", "past", "gerund")] if tables else []
+            guesses = [g for g in _candidates(lang, word) if g.kind == "form" or g.kind in _INFLECTED] if tables else []
             for language, table in tables:
                 for g in guesses:
                     if g.form in table:
