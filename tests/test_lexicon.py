@@ -128,6 +128,39 @@ def test_news_phrases_the_pivot_copies_through(apertium):
     assert "63-year-old" in out[3] and "20-year-olds" in out[4], out[3:]
 
 
+def test_country_names_the_pivot_reads_as_words(apertium):
+    """CLDR's country names are protected: "Sudan" came out "Sweat", "Mali" "the Evils", "Libia"
+    "the Libyan" (newssyscomb2009); one opening the sentence may be a common word ("Mali" = evils)."""
+    out = apertium.translate(["Il Sudan confina con l'Egitto e la Libia.", "Il Ciad e il Niger, il Mali e il Togo.",
+                              "Mali e disagi nel Regno Unito."])
+    assert out[0] == "Sudan confines with Egypt and Libya.", out[0]
+    assert out[1] == "Chad and Niger, Mali and Togo.", out[1]
+    assert not out[2].startswith("Mali") and "the United Kingdom" in out[2], out[2]
+
+
+def test_phrases_the_pivot_reads_word_by_word(apertium):
+    """Real sentences of newssyscomb2009, shortened: "si tratta di" came out "it treats of", "oltre
+    agli" "incidentally to the", "fino ad ora" "refined to hour", "pari a" "resemble", "attuale" "act
+    them", "nel caso di" "in the chance of"."""
+    sources = ["Si tratta di un ibrido a cinque porte.", "Oltre agli specialisti erano presenti i poliziotti.",
+               "Organismi sconosciuti fino ad ora.", "Si estende fino a diverse centinaia di chilometri.",
+               "Per una somma pari a tre miliardi di dollari.", "La posizione dell'attuale presidente.",
+               "Nel caso di Petr, il governo può negoziare.", "I problemi economici sono gravi."]
+    out = apertium.translate(sources)
+    expected = ["It is a hybrid", "In addition to the specialists", "Unknown organisms so far", "up to several hundred",
+                "a sum equal to three billion", "the current president", "In the case of Petr",
+                "The economic"]  # a noun alone is not protected: the pivot puts the adjective before it
+    for source, english, part in zip(sources, out, expected):
+        assert part in english, (source, english)
+
+
+def test_a_protected_opening_does_not_capitalise_the_next_word(apertium):
+    """apertium capitalises the first word it knows when an unknown word (a placeholder) opens the
+    sentence: "Tomorrow A hybrid arrives", "Tomorrow Marco Rubio Arrives"."""
+    out = apertium.translate(["Domani un ibrido arriva.", "Domani Marco Rubio arriva.", "Domani io vado."])
+    assert out == ["Tomorrow a hybrid arrives.", "Tomorrow Marco Rubio arrives.", "Tomorrow I go."], out
+
+
 def test_attraverso_is_through_in_any_position(apertium):
     """apertium-spa-ita gives "a través" without its "de"; the pivot's Spanish is mended between the steps."""
     sources = ["I consumatori risparmiano denaro attraverso sconti.", "Risparmiano attraverso, tra gli altri, sconti.",

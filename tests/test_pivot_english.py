@@ -67,3 +67,33 @@ def test_a_relative_after_a_comma_is_who_or_which():
         "The law, which was passed yesterday, is late, that is to say never.")
     assert mend("Yesterday, that was a Monday.") == "Yesterday, which was a Monday."  # a capital opening the sentence is no name
     assert mend("He said that the law that passed is good.") == "He said that the law that passed is good."  # no comma: stays
+
+
+@pytest.mark.parametrize(
+    "pivot, english",
+    [  # outputs of the pivot on newssyscomb2009
+        ("The minister has averted to answer; averting collisions", "The minister has avoided to answer; avoiding collisions"),
+        ("Besides, the company expects 2%. It prohibits besides the presence of troops.",
+         "In addition, the company expects 2%. It prohibits also the presence of troops."),
+        ("compared to the year precedent; The day precedent", "compared to the previous year; The previous day"),
+        ("Berlin had not had informations", "Berlin had not had information"),
+        ("In spite of the rain, in spite of it", "Despite the rain, despite it"),
+        ("based on a lot of inquiries; a lot of feeling", "based on many inquiries; a lot of feeling"),
+        ("exhibitors of 101 diverse countries, in diverse phases, up to diverse hundred kilometres",
+         "exhibitors of 101 different countries, in several phases, up to several hundred kilometres"),
+    ],
+)
+def test_words_only_the_pivot_writes_are_put_in_english(pivot, english):
+    assert mend(pivot) == english
+
+
+def test_words_english_uses_stay():
+    english = "The precedent was set: a diverse group, a lot of money, the 2008 precedent."
+    assert mend(english) == english
+
+
+def test_a_compass_adjective_goes_before_its_country():
+    """"la Libia orientale" -> "Libya oriental" (the country protected, so the pivot does not move the adjective)."""
+    assert mend("Libya oriental is unstable, in Sudan meridional and the Italy central.") == (
+        "Eastern Libya is unstable, in southern Sudan and central Italy.")
+    assert mend("Italy is central to Europe.") == "Italy is central to Europe."

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from ..errors import EngineUnavailable
@@ -45,7 +46,7 @@ from .apertium_text import (
 )
 from .glossary import Entry, Glossary
 from .lexicon import Lexicon
-from .lexicon_data import preload
+from .lexicon_data import preload, territories
 from .pivot_english import mend
 
 # Between two steps of a route, fixes of the pivot language's text (sed on a null-separated stream,
@@ -75,6 +76,9 @@ SECOND_PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-cat", "cat-eng")}
 
 # Italian words the Spanish pivot makes ambiguous: "domani" -> "mañana" (tomorrow or morning, and
 # spa-eng picks "morning"), "ospitare" -> "albergar" ("lodge", not "host"). Protected like glossary terms.
+# "a" and its articles ("al" = "a il"): the English after "up to", "in addition to", "compared with", "equal to"
+# ("all'anno" is left to the pivot: a placeholder would run into the word after the apostrophe)
+_TO = [("a", ""), ("ad", ""), ("al", " the"), ("allo", " the"), ("alla", " the"), ("ai", " the"), ("agli", " the"), ("alle", " the")]
 PIVOT_LOSSES = {
     "domani": "tomorrow", "ospiterà": "will host", "ospiteranno": "will host", "ospita": "hosts", "ospitano": "host",
     "ospitato": "hosted", "ospitata": "hosted", "ospitati": "hosted", "ospitate": "hosted", "ospitare": "host",
@@ -101,12 +105,33 @@ PIVOT_LOSSES = {
     # (near), "un pò" (a common misspelling of "un po'", a bit)
     "quartier generale": "headquarters", "quartier generali": "headquarters", "nei pressi": "in the vicinity",
     "un pò": "a bit", "un pó": "a bit",
+    # phrases the pivot reads word by word: "si tratta di" -> "it treats of", "oltre a" -> "incidentally
+    # to", "fino a" -> "refined to", "rispetto a" -> "respect to"; "caso" -> "chance", "direttore" -> "manager"
+    "si tratta di": "it is", "si trattava di": "it was", "si tratterebbe di": "it would be",
+    **{f"oltre {a}": "in addition to" + the for a, the in _TO},
+    **{f"fino {a}": "up to" + the for a, the in _TO},
+    "fino ad ora": "so far", "fino a ora": "so far", "fino ad oggi": "to date", "fino a oggi": "to date",
+    "fino a quando": "until", "fino a che": "until",
+    **{f"rispetto {a}": "compared with" + the for a, the in _TO},
+    "finora": "so far", "ovvero": "that is", "ossia": "that is",
+    # "attuale" -> "act them", "pacco" -> "bullet", "pari a" -> "resemble", "nel caso di" -> "in the
+    # chance of". A noun is protected only inside a phrase: alone, the pivot no longer puts its adjective
+    # before it ("i problemi economici" -> "the problems economic", where unprotected it gives "the economic questions")
+    "attuale": "current", "attuali": "current", "pacco": "package", **{f"pari {a}": "equal to" + the for a, the in _TO},
+    "nel caso di": "in the case of", "in caso di": "in case of", "per caso": "by chance", "a caso": "at random",
 }
 # ... and before a number only: "oltre 50 nazioni" -> "further of 50 nations" ("oltre il confine" is "beyond")
 PIVOT_LOSSES_BEFORE_NUMBERS = {"oltre": "more than"}
-_LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")(?!\w)|"
+_LOSSES = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) + (r"(?!\w)" if k[-1].isalpha() else "")
+                                                for k in sorted(PIVOT_LOSSES, key=len, reverse=True)) + r")|"
                      r"(?<!\w)(?:" + "|".join(PIVOT_LOSSES_BEFORE_NUMBERS) + r")(?=\s+\d)", re.IGNORECASE)
 _LOSS_ENGLISH = PIVOT_LOSSES | PIVOT_LOSSES_BEFORE_NUMBERS
+
+
+@cache
+def _countries(language: str) -> tuple[dict[str, str], re.Pattern]:
+    names = territories(language)
+    return names, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)" if names else r"(?!)")
 
 
 class ApertiumTranslator:
@@ -126,7 +151,7 @@ class ApertiumTranslator:
     def output_key(self) -> str:
         second = "-".join([self.second[0].split("-")[0]] + [d.split("-")[1] for d in self.second]) if self.second else None
         lexicon = "bridged" if self.lexicon is not None else None  # "bridged": the lexicon's step 5 (a memory from before it is not reused)
-        return f"{self.name}|protect_names={self.protect_names}|lexicon={lexicon}|second={second}|per-sentence|pivot-fixes|articles|ages-lemmas|relatives"
+        return f"{self.name}|protect_names={self.protect_names}|lexicon={lexicon}|second={second}|per-sentence|pivot-fixes|articles|ages-lemmas|relatives|countries-phrases"
 
     def __init__(
         self,
@@ -206,12 +231,16 @@ class ApertiumTranslator:
         lone unknown capitalised word opening a sentence is a name unless the lexicon knows it as
         a common word ("Ostaggi liberati")."""
         found = []  # per text: glossary/number spans, candidate name spans
+        countries, pattern = _countries(self.language)
         for text in texts:
             spans: list[tuple[int, int, Entry]] = list(self.glossary.find(text))
             spans += [(m.start(), m.end(), Entry(m.group(), _case_like(_LOSS_ENGLISH[m.group().lower()], m.group())))
                       for m in _LOSSES.finditer(text) if all(m.end() <= a or m.start() >= b for a, b, _ in spans)]
             spans += [(s, e, Entry(text[s:e], english)) for s, e, english in italian_forms(text)
                       if all(e <= a or s >= b for a, b, _ in spans)]  # "15mila" -> "15,000", "3 feb." -> "3 February"
+            # country names, bar one opening the sentence (a common word capitalised: "Mali", "Riunione")
+            spans += [(m.start(), m.end(), Entry(m.group(), countries[m.group()])) for m in pattern.finditer(text)
+                      if not _OPENING.match(text[: m.start()]) and all(m.end() <= a or m.start() >= b for a, b, _ in spans)]
             taken = [(s, e) for s, e, _ in spans]
             tokens = [m for m in _TOKEN.finditer(text) if all(m.end() <= a or m.start() >= b for a, b in taken)]
             spans += [(m.start(), m.end(), Entry(m.group(), _english_number(m.group()))) for m in tokens if m.lastgroup == "number"]

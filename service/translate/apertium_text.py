@@ -62,11 +62,11 @@ class _Plan:
         found = [int(_code(m.group(1))) for m in _PLACEHOLDER.finditer(english)]
         if sorted(found) != list(range(len(self.entries))):
             return None
-        after = re.match(r"[\W_]*Zqj[a-z]{2}\s+(\w)", self.text)
+        after = re.match(r"[\W_]*(?:Zqj[a-z]{2}\s+)+(\w)", self.text)
         if after and after.group(1).islower():
-            # A name opens the sentence and a lower-case word follows it; apertium capitalises
-            # the first word it knows ("Correa Has announced"): undo that.
-            english = re.sub(r"^([\W_]*Zqj[a-z]{2}\s+)([A-Z])(?=[a-z])", lambda m: m.group(1) + m.group(2).lower(), english)
+            # A name or a protected word opens the sentence and a lower-case word follows it; apertium capitalises
+            # the first word it knows ("Correa Has announced", "Tomorrow A hybrid"): undo that ("I" stays).
+            english = re.sub(r"^([\W_]*(?:Zqj[a-z]{2}\s+)+)([A-Z](?=[a-z])|A(?=\s))", lambda m: m.group(1) + m.group(2).lower(), english)
         out: list[str] = []
         last = 0
         for m in _PLACEHOLDER.finditer(english):

@@ -49,6 +49,29 @@ def exonyms(lang: str, dict_dir: Path = DICT_DIR) -> dict[str, str]:
         return _exonyms(lang, dict_dir)
 
 
+@cache
+def territories(lang: str) -> dict[str, str]:
+    """Country names in `lang` -> their English (CLDR via Babel), the same name included: the
+    pivot translates some it knows as words ("Sudan" -> "Sweat", "Mali" -> "the Evils", "Libia" ->
+    "the Libyan"). "&" is written "and"; names with brackets or dashes ("Congo - Kinshasa") and the
+    codes that are not countries are left out. Empty without Babel."""
+    try:
+        from babel import Locale
+
+        src, en = Locale(lang), Locale("en")
+        names = {name: en.territories[code] for code, name in src.territories.items()
+                 if code in en.territories and not code.isdigit() and code not in _NOT_COUNTRIES}
+    except (ImportError, Exception):  # no Babel, or no data for the language
+        return {}
+    return {k: _NEWS_NAMES.get(v, v).replace(" & ", " and ") for k, v in names.items()
+            if not re.search(r"[(),]| - |\bSAR\b", k + " " + v)}
+
+
+# CLDR codes of regions and test locales, not countries ("Riunione", Réunion, is also "meeting")
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "RE"}
+_NEWS_NAMES = {"Türkiye": "Turkey"}  # CLDR's name where English news writes another
+
+
 def english_zipf() -> dict[str, float] | None:
     """Zipf frequency of the English words (wordfreq's list, the same values as
     `briefs.english.zipf` for single lower-case words) at or above ZIPF_FLOOR; None without wordfreq."""
