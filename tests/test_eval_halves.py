@@ -6,7 +6,7 @@ import json
 import pytest
 
 from briefs.errors import BadInput
-from briefs.evaluate import bootstrap_diff, half, lead_words, load_headlines
+from briefs.evaluate import Rouge, best_sentence_words, bootstrap_diff, half, lead_words, load_headlines
 
 ARTICLES = [
     ("rates", "Bank holds rates at 4.75%",
@@ -45,6 +45,14 @@ def test_lead_words_is_the_first_sentence_cut():
     assert lead_words(ARTICLES[0][2], 5) == "The Bank of England has"
 
 
+def test_the_extractive_ceiling_is_the_sentence_closest_to_the_headline():
+    """Not the first sentence when a later one says the headline's words; cut to 14 words."""
+    article = ARTICLES[1][2]
+    assert best_sentence_words(article, "Marsh cuts will save $375m", Rouge()) == "The firm said the cuts would save $375m a year."
+    assert best_sentence_words(article, ARTICLES[1][1], Rouge()) == lead_words(article, 14)
+    assert len(best_sentence_words(ARTICLES[0][2], "rates on hold", Rouge()).split()) == 14
+
+
 @pytest.fixture
 def headlines_file(tmp_path):
     path = tmp_path / "heads.jsonl"
@@ -67,7 +75,9 @@ def test_eval_headlines_end_to_end(cli, headlines_file, tmp_path):
     assert code == 0, err
     report = json.loads(stdout)
     rows = {r["system"]: r for r in report["rows"]}
-    assert set(rows) == {"headline", "lead-14 words", "lead-10 words"} and report["items"] == 3
+    ceiling = "best sentence, 14 words (reads the headline: a ceiling)"
+    assert set(rows) == {"headline", "lead-14 words", "lead-10 words", ceiling} and report["items"] == 3
+    assert rows[ceiling]["kind"] == "ceiling" and rows[ceiling]["first"]["rouge1"] >= rows["lead-14 words"]["first"]["rouge1"]
     head = rows["headline"]
     assert head["ends_on_function_word"] == 0.0 and head["outside_limits"] == 0 and report["breaking_headline_rules"] == 0
     assert 6 <= head["mean_words"] <= 12 and 0 < head["first"]["rouge1"] <= 100

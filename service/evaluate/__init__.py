@@ -29,6 +29,7 @@ from .metrics import (
     ROUGE_TYPES,
     SPLITS,
     Rouge,
+    best_sentence_words,
     bootstrap_diff,
     half,
     lead3,
@@ -41,7 +42,7 @@ from .runs import Bar, evaluate_crosslingual, evaluate_headlines, evaluate_mt, e
 
 __all__ = [
     "ROUGE_LABELS", "ROUGE_TYPES", "SPLITS", "HALVES", "HeadlineItem", "bootstrap_diff", "evaluate_headlines", "half",
-    "lead_words", "load_headlines", "Bar", "Rouge", "SummaryItem", "chart", "data_info", "environment",
+    "lead_words", "best_sentence_words", "load_headlines", "Bar", "Rouge", "SummaryItem", "chart", "data_info", "environment",
     "evaluate_crosslingual", "evaluate_mt", "evaluate_summaries", "flores_articles", "lead3", "load_summaries",
     "main", "markdown", "read_lines", "register", "score_mt", "select_domain", "split_sentences",
     "translate_and_score", "write_report",
