@@ -74,11 +74,11 @@ PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-spa", "spa-eng")}
 # sentence goes both ways and the output with fewer unknown words wins (the first on a tie).
 SECOND_PIVOTS: dict[str, tuple[str, ...]] = {"it": ("ita-cat", "cat-eng")}
 
-# Italian words the Spanish pivot makes ambiguous: "domani" -> "mañana" (tomorrow or morning, and
-# spa-eng picks "morning"), "ospitare" -> "albergar" ("lodge", not "host"). Protected like glossary terms.
 # "a" and its articles ("al" = "a il"): the English after "up to", "in addition to", "compared with", "equal to"
 # ("all'anno" is left to the pivot: a placeholder would run into the word after the apostrophe)
 _TO = [("a", ""), ("ad", ""), ("al", " the"), ("allo", " the"), ("alla", " the"), ("ai", " the"), ("agli", " the"), ("alle", " the")]
+# Italian words the Spanish pivot makes ambiguous: "domani" -> "mañana" (tomorrow or morning, and
+# spa-eng picks "morning"), "ospitare" -> "albergar" ("lodge", not "host"). Protected like glossary terms.
 PIVOT_LOSSES = {
     "domani": "tomorrow", "ospiterà": "will host", "ospiteranno": "will host", "ospita": "hosts", "ospitano": "host",
     "ospitato": "hosted", "ospitata": "hosted", "ospitati": "hosted", "ospitate": "hosted", "ospitare": "host",
@@ -106,7 +106,7 @@ PIVOT_LOSSES = {
     "quartier generale": "headquarters", "quartier generali": "headquarters", "nei pressi": "in the vicinity",
     "un pò": "a bit", "un pó": "a bit",
     # phrases the pivot reads word by word: "si tratta di" -> "it treats of", "oltre a" -> "incidentally
-    # to", "fino a" -> "refined to", "rispetto a" -> "respect to"; "caso" -> "chance", "direttore" -> "manager"
+    # to", "fino a" -> "refined to", "rispetto a" -> "respect to", "ovvero" -> "that is to say"
     "si tratta di": "it is", "si trattava di": "it was", "si tratterebbe di": "it would be",
     **{f"oltre {a}": "in addition to" + the for a, the in _TO},
     **{f"fino {a}": "up to" + the for a, the in _TO},

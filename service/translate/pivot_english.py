@@ -108,7 +108,7 @@ def mend(english: str) -> str:
     english = _AMONG_TWO.sub(lambda m: "Between" if m.group(1) == "A" else "between", english)
     english = _PART_TO.sub(lambda m: f"{m.group(1)} {m.group(2) or ''}in", english)
     english = _TO_LEVEL.sub(r"at \1level", english)
-    return drop_articles(english)
+    return compass(drop_articles(english))
 
 
 def drop_articles(english: str) -> str:
@@ -119,8 +119,12 @@ def drop_articles(english: str) -> str:
     countries = _countries()
     if countries is not None:
         english = countries.sub(lambda m: m.group(1), english)
-        english = _compass().sub(_compass_first, english)
     return english
+
+
+def compass(english: str) -> str:
+    """"Libya oriental" -> "eastern Libya" (see the module's docstring)."""
+    return _compass().sub(_compass_first, english) if _stored_country_names() else english
 
 
 # Italian puts the compass adjective after the country ("la Libia orientale"): "Libya oriental" -> "eastern Libya"
@@ -152,10 +156,11 @@ def _countries() -> re.Pattern | None:
     return re.compile(r"\b[Tt]he (" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b(?![-–‐]\w)")
 
 
-def _stored_country_names() -> list[str]:
+@cache
+def _stored_country_names() -> tuple[str, ...]:
     from .lexicon_data import _stored, _version
 
-    return _stored("countries-en", [_version("babel"), _KEEPS_THE.pattern], _country_names) if _version("babel") else []
+    return tuple(_stored("countries-en", [_version("babel"), _KEEPS_THE.pattern], _country_names) if _version("babel") else ())
 
 
 def _country_names() -> list[str]:
