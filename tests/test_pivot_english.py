@@ -77,6 +77,7 @@ def test_a_relative_after_a_comma_is_who_or_which():
          "In addition, the company expects 2%. It prohibits also the presence of troops."),
         ("compared to the year precedent; The day precedent", "compared to the previous year; The previous day"),
         ("Berlin had not had informations", "Berlin had not had information"),
+        ("Morgan Stanley would have to establish a ratio. Would have to it?", "Morgan Stanley should establish a ratio. Should it?"),
         ("In spite of the rain, in spite of it", "Despite the rain, despite it"),
         ("based on a lot of inquiries; a lot of feeling", "based on many inquiries; a lot of feeling"),
         ("exhibitors of 101 diverse countries, in diverse phases, up to diverse hundred kilometres",

@@ -21,7 +21,8 @@ people ("Mario Draghi, that said" -> "Mario Draghi, who said"), else ", which"; 
 Words: some English words come only from the pivot's Spanish reading of a common Italian one, and
 `words` puts the English the Italian means: "evitare" -> "evitar" -> "avert" ("avoid"), "inoltre" ->
 "además" -> "besides" ("also"; "In addition," opening a sentence), "precedente" after its noun ("the
-year precedent" -> "the previous year"), "informazioni" -> "informations", "malgrado" -> "in spite of"
+year precedent" -> "the previous year"), "informazioni" -> "informations", "dovrebbe" -> "debería" ->
+"would have to" ("should"), "malgrado" -> "in spite of"
 ("despite"), "molti" -> "a lot of" before a plural ("many"), "diversi" before its noun -> "diverse"
 ("several"; "different" after a number).
 
@@ -88,6 +89,7 @@ _WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [
     (re.compile(r"\bbesides\b"), "also"),
     (re.compile(r"\b([Tt])he ([a-z]+) precedent\b"), r"\1he previous \2"),
     (re.compile(r"\b([Ii])nformations\b"), r"\1nformation"),
+    (re.compile(r"\b([Ww])ould have to\b"), lambda m: ("S" if m.group(1) == "W" else "s") + "hould"),
     (re.compile(r"\b([Ii])n spite of\b"), lambda m: ("D" if m.group(1) == "I" else "d") + "espite"),
     (re.compile(r"\b([Aa]) lot of (?=\w+s\b)"), lambda m: "Many " if m.group(1) == "A" else "many "),
     (re.compile(r"\b(\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten) diverse\b"), r"\1 different"),
