@@ -186,6 +186,24 @@ def test_a_capitalised_common_word_opening_a_sentence_is_translated(apertium):
     assert out.startswith("Hostages")
 
 
+def test_a_typo_of_a_common_italian_word_is_read_as_that_word(apertium):
+    """Misspellings in real news (newssyscomb2009, FLORES devtest) one typing slip from a common word:
+    a letter left out, doubled, swapped or on the next key. Rare real words, words with two such
+    readings, and the pivot's Spanish are left alone."""
+    from briefs.translate.lexicon_data import respelled
+
+    typos = {"sconoscuti": "sconosciuti", "approffittano": "approfittano", "definzione": "definizione",
+             "dischiarato": "dichiarato", "titrovò": "ritrovò", "presidnete": "presidente"}
+    for typo, word in typos.items():
+        assert respelled("it", typo) == word, typo
+    for real in ("nidicole", "interasse", "beoni", "telone", "ventata", "presidente"):
+        assert respelled("it", real) is None, real
+    assert respelled("es", "palado") is None  # only the article's own language was typed
+    assert Lexicon().english([("it", "definzione")])[("it", "definzione")] == "definition"
+    (out,) = apertium.translate(["Gli organismi sconoscuti sono stati studiati."])
+    assert "sconoscuti" not in out and not leftover_words(out, "Gli organismi sconoscuti sono stati studiati."), out
+
+
 def test_unknown_words_stay_as_written_for_the_fidelity_report():
     """A word no source knows is not guessed: it comes back None and the text keeps it."""
     lexicon = Lexicon()

@@ -22,7 +22,9 @@ bilingual data installed from a package registry, in this order:
    "travesía" -> "viaggio" -> "voyage"), an Italian word through its Spanish in the Italian-Spanish
    FreeDict (WikDict, Debian `dict-freedict-ita-spa`: "prenotazioni" -> "reserva" -> "reservations"),
    then through its French in the French-Italian one read in reverse (`dict-freedict-fra-ita` and
-   the `apertium-fra-cat` route: "pattuglia" -> "patrouille" -> "patrol").
+   the `apertium-fra-cat` route: "pattuglia" -> "patrouille" -> "patrol"); and a typo read as the
+   common word of the language one letter away (`respelled`, wordfreq: "sconoscuti" -> "sconosciuti"
+   -> "unknown"), when that reading is far more frequent than the word and the only such one.
 
 A word none of these knows is returned as None: the caller leaves it as written, for the fidelity
 report to flag. Case is kept ("Polizia" -> "Police"). A source that is not installed is skipped.
@@ -52,6 +54,7 @@ from .lexicon_data import (
     english_zipf,
     exonyms,
     freedict,
+    respelled,
 )
 
 __all__ = ["DICT_DIR", "FREEDICT", "REVERSED", "ZIPF_FLOOR", "Lexicon", "english_zipf", "exonyms", "freedict", "_cognate"]
@@ -240,6 +243,9 @@ class Lexicon:
                 for g in guesses:
                     if g.form in table:
                         asks.setdefault((lang, word), []).append(((language, table[g.form]), g.kind))
+            fixed = respelled(lang, word.lower())
+            if fixed:  # a typo: "sconoscuti" is read as "sconosciuti"
+                asks.setdefault((lang, word), []).append(((lang, fixed), "form"))
         english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1)
         out: dict[tuple[str, str], str] = {}
         for key, opts in asks.items():

@@ -79,6 +79,49 @@ def english_zipf() -> dict[str, float] | None:
         return _english_zipf()
 
 
+# A misspelt word of an Italian article (wordfreq's count for it, Zipf, at most TYPO_ZIPF) is read as
+# the one spelling, a typing slip away, that Italian writes far more often: at least COMMON_ZIPF, and
+# TYPO_GAP above the word. Only the article's own language: the lexicon's other words (a pivot's
+# Spanish, a dictionary's entries) were not typed, and a rare one of them is no typo.
+TYPO_ZIPF, COMMON_ZIPF, TYPO_GAP = 1.5, 3.0, 2.5
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# The keys a finger slips to: each letter's neighbours on its row, and a vowel's accented forms.
+_SLIPS = {c: set(r[i - 1 : i] + r[i + 1 : i + 2]) for r in _ROWS for i, c in enumerate(r)}
+for _plain, _accented in (("a", "à"), ("e", "èé"), ("i", "ì"), ("o", "ò"), ("u", "ù")):
+    _SLIPS[_plain] |= set(_accented)
+    for _a in _accented:
+        _SLIPS[_a] = {_plain} | set(_accented) - {_a}
+_TYPED = {"it": "abcdefghilmnopqrstuvzàèéìòù"}
+
+
+def respelled(lang: str, word: str) -> str | None:
+    """The word `word` (lower case) was most likely meant to be, when it is a typo of a common word of
+    `lang` (Italian): one letter left out, doubled, swapped with the next or slipped to a neighbouring
+    key ("sconoscuti" -> "sconosciuti", "approffittano" -> "approfittano", "titrovò" -> "ritrovò");
+    None for any other word, and for a word with two such readings of similar frequency. English
+    words are never the answer."""
+    if lang not in _TYPED or len(word) < 6 or _version("wordfreq") is None:
+        return None
+    with _LOADING:
+        table = _typed_zipf(lang)
+    if table.get(word, 0.0) > TYPO_ZIPF:
+        return None
+    letters = _TYPED[lang]
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _SLIPS.get(b[0], ())}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    edits.discard(word)
+    english = english_zipf() or {}
+    scored = sorted(((table[e], e) for e in edits if e in table), reverse=True)
+    scored = [(z, e) for z, e in scored if z >= english.get(e, 0.0)]
+    if not scored or scored[0][0] < max(COMMON_ZIPF, table.get(word, 0.0) + TYPO_GAP):
+        return None
+    if len(scored) > 1 and scored[1][0] > scored[0][0] - 1.0:
+        return None  # two words it could be
+    return scored[0][1]
+
+
 @cache
 def _freedict(lang: str, dict_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     return _stored(f"freedict-{lang}", _stamp(_sources(lang, dict_dir)), lambda: _read_freedict(lang, dict_dir))
@@ -232,14 +275,20 @@ ZIPF_FLOOR = 2.0  # the lowest Zipf frequency the lexicon asks about
 def _english_zipf() -> dict[str, float] | None:
     if _version("wordfreq") is None:
         return None
-    return _stored(f"en-zipf{ZIPF_FLOOR}", [_version("wordfreq")], _read_zipf)
+    return _stored(f"en-zipf{ZIPF_FLOOR}", [_version("wordfreq")], partial(_read_zipf, "en", ZIPF_FLOOR))
 
 
-def _read_zipf() -> dict[str, float]:
+@cache
+def _typed_zipf(lang: str) -> dict[str, float]:
+    """Zipf frequency of every word wordfreq lists for `lang` (`respelled` reads them)."""
+    return _stored(f"{lang}-zipf", [_version("wordfreq")], partial(_read_zipf, lang, 0.0))
+
+
+def _read_zipf(lang: str, floor: float) -> dict[str, float]:
     import wordfreq
 
     # wordfreq's own conversion (zipf_frequency: round(log10(frequency) + 9, 2)), for the list's words
-    return {w: z for w, f in wordfreq.get_frequency_dict("en").items() if f > 0 and (z := round(math.log10(f) + 9, 2)) >= ZIPF_FLOOR}
+    return {w: z for w, f in wordfreq.get_frequency_dict(lang).items() if f > 0 and (z := round(math.log10(f) + 9, 2)) >= floor}
 
 
 def _stored(name: str, stamp: list, build: Callable[[], Any]) -> Any:
