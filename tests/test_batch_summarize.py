@@ -166,3 +166,19 @@ def test_web_page_batches_concurrent_requests(tiny_config, english_text):
         alone = pipe.run(text, source_lang="en", tiers=["headline", "short"])
         assert [b["text"] for b in result["briefs"]] == [b.text for b in alone.briefs]
         assert result["translation"]["text"] == alone.translation.text
+
+
+@pytest.mark.parametrize("argv, expected", [([], 1), (["--device", "cuda"], 16), (["--max-batch", "4"], 4)])
+def test_web_batches_requests_on_a_gpu_and_queues_them_on_the_cpu(monkeypatch, tmp_path, argv, expected):
+    """`briefs web` without --max-batch: a queue of one on the CPU, where batches of 16 gave a
+    worse median latency (README "Batch and concurrent throughput"), batches of 16 on a GPU."""
+    from briefs import cli, web
+
+    seen = {}
+    monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "memory.sqlite"))
+    monkeypatch.setattr(web, "build_app", lambda pipeline, **kw: seen.update(kw) or object())
+    monkeypatch.setattr(web, "launch", lambda *a, **kw: None)
+    monkeypatch.setattr(web, "_terminate_as_interrupt", lambda: None)
+    monkeypatch.setattr(web, "check_port", lambda host, port: None)
+    assert cli.main(["web", "--no-preload", *argv]) == 0
+    assert seen["max_batch"] == expected

@@ -39,8 +39,14 @@ def test_batch_and_concurrency_figures(batch_report):
     assert sum(c["batched"]["batches"]) == 4 and len(c["batched"]["batches"]) < 4  # requests shared batches
     assert r["concurrent_median_speedup"] == pytest.approx(c["queued"]["median_s"] / c["batched"]["median_s"], rel=0.01)
     assert {"batch_speedup >= 3.0", "concurrent_median_speedup >= 2.0"} <= set(r["goals"])
+    shapes = [(d["rows"], d["tokens_per_row"]) for d in r["decoder_calls"]]
+    assert shapes == [(1, 1), (1, 11), (4, 1), (4, 11), (16, 1), (16, 11)]
+    for d in r["decoder_calls"]:
+        assert d["ms_per_call"] > 0
+        assert d["ms_per_token"] == pytest.approx(d["ms_per_call"] / (d["rows"] * d["tokens_per_row"]), rel=0.05, abs=0.001)
     text = table(r)
     assert "articles/min" in text and "concurrent requests" in text and "load average" in text
+    assert "16x11" in text and "decoder call" in text
 
 
 def test_bench_count_flags_are_checked(cli):

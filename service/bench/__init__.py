@@ -38,9 +38,11 @@ runs it alone): `--batch-articles` seed-size articles (the seed's sentences, wor
 different draw per article) through `Pipeline.run` one at a time and through one
 `Pipeline.run_many` (articles per minute, `batch_speedup`, and whether the briefs and
 translations came out the same); and `--concurrent` requests for different articles arriving at
-once at the web page's `Batcher`, with batches of one (today's queue) and of the page's default
-size (median and max latency, `concurrent_median_speedup`, and the allowed max: twice a request
-alone plus the longest batch).
+once at the web page's `Batcher`, with batches of one (the page's default on the CPU) and of 16 (its
+default on a GPU) (median and max latency, `concurrent_median_speedup`, and the allowed max: twice a request
+alone plus the longest batch). With the batch figure, the summarizer's decoder call by batch shape (1, 4 and 16
+rows, 1 or 11 tokens a row: `decoder_calls`), which shows whether a step is bound by reading the
+weights (batching saves) or by compute (it does not).
 """
 
 from __future__ import annotations

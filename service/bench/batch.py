@@ -1,5 +1,6 @@
 """Many articles: batch throughput (one at a time vs `Pipeline.run_many`), concurrent requests at
-the web page's `Batcher` (queued vs batched), and RSS across consecutive articles."""
+the web page's `Batcher` (queued vs batched), the summarizer's decoder call by batch shape (what
+batching can save), and RSS across consecutive articles."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import random
 import threading
 import time
 
-from .measure import _hooked, _unwrap, rss_mb, tier_len
+from .measure import _hooked, _sync, _unwrap, rss_mb, tier_len
 
 
 def batch_articles_from(paras: list[str], n: int) -> list[str]:
@@ -28,6 +29,50 @@ def batch_articles_from(paras: list[str], n: int) -> list[str]:
                 shuffled.append(" ".join(words))
             doc.append(" ".join(shuffled))
         out.append("\n\n".join(doc))
+    return out
+
+
+DECODER_SHAPES = ((1, 1), (1, 11), (4, 1), (4, 11), (16, 1), (16, 11))  # (rows, tokens a row)
+
+
+def decoder_calls(summarizer, article: str, past: int = 100, shapes=DECODER_SHAPES) -> list[dict]:
+    """Time of one decoder call of the summarizer's model (its backend, its device) by batch shape:
+    `rows` articles of `article`'s length, `tokens` new tokens each (1: a plain greedy step; 11: a
+    step with 10 drafted tokens), after `past` tokens already in the cache. Best of three calls.
+    A call bound by reading the weights costs about the same for every shape; one bound by compute
+    costs in proportion to rows x tokens."""
+    import copy
+    import inspect
+
+    import torch
+    from transformers.modeling_outputs import BaseModelOutput
+
+    model, device = summarizer.model, summarizer.device
+    ids = summarizer.tokenizer(article, truncation=True, max_length=summarizer.window, return_tensors="pt").input_ids
+    vocab = model.config.vocab_size
+    cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    out = []
+    with torch.inference_mode():
+        for rows in sorted({r for r, _ in shapes}):
+            enc = model.get_encoder()(input_ids=ids.repeat(rows, 1).to(device)).last_hidden_state
+            prefix = model(encoder_outputs=BaseModelOutput(last_hidden_state=enc), use_cache=True,
+                           decoder_input_ids=torch.randint(4, vocab, (rows, past), device=device))
+            for r, tokens in shapes:
+                if r != rows:
+                    continue
+                times = []
+                for _ in range(4):  # the first call warms up
+                    cache = copy.deepcopy(prefix.past_key_values)
+                    step = torch.randint(4, vocab, (rows, tokens), device=device)
+                    _sync(device)
+                    t = time.perf_counter()
+                    model(encoder_outputs=BaseModelOutput(last_hidden_state=enc), use_cache=True,
+                          decoder_input_ids=step, **{cache_arg: cache})
+                    _sync(device)
+                    times.append(time.perf_counter() - t)
+                best = min(times[1:])
+                out.append({"rows": rows, "tokens_per_row": tokens, "source_tokens": ids.shape[1],
+                            "ms_per_call": 1000 * best, "ms_per_token": 1000 * best / (rows * tokens)})
     return out
 
 
@@ -72,6 +117,8 @@ def run_batch(pipe, paras: list[str], n: int, concurrent: int, log) -> dict:
             "rss_before_batched_mb": rss0, "rss_after_batched_mb": rss_mb(),
         }
         out["batch_speedup"] = one / batched
+        log("batch: the summarizer's decoder call by batch shape")
+        out["decoder_calls"] = decoder_calls(summarizer, docs[0])
     if concurrent:
         if single_s is None:
             t1 = time.perf_counter()

@@ -76,6 +76,11 @@ def _batch_lines(report: dict) -> list[str]:
                    f"{b['one_at_a_time_articles_per_min']:.1f} articles/min ({b['one_at_a_time_s']:.1f} s), batched "
                    f"{b['batched_articles_per_min']:.1f} articles/min ({b['batched_s']:.1f} s): {report['batch_speedup']:.2f}x; "
                    f"same briefs {b['same_briefs']:.0%}, same translation {b['same_translation']:.0%}")
+    if "decoder_calls" in report:
+        calls = report["decoder_calls"]
+        out.append(f"summarizer decoder call ({calls[0]['source_tokens']} source tokens), rows x tokens a row: "
+                   + "; ".join(f"{d['rows']}x{d['tokens_per_row']} {d['ms_per_call']:.1f} ms ({d['ms_per_token']:.2f} a token)"
+                               for d in calls))
     if "concurrent" in report:
         c = report["concurrent"]
         q, b = c["queued"], c["batched"]

@@ -32,7 +32,7 @@ from .rendering import staff_message
 # `launch` reads LOGIN_FAILURES and LOGIN_WINDOW_S from this module (briefs.web), where tests set them.
 
 __all__ = ["AUTH_ENV", "DEFAULT_MAX_BATCH", "LOGIN_FAILURES", "LOGIN_WINDOW_S", "LOOPBACK", "PAGE_CSS", "SEED_LABEL",
-           "UPLOAD_TYPES", "LoginThrottle", "build_app", "check_port", "launch", "main", "parse_auth", "preload",
+           "UPLOAD_TYPES", "LoginThrottle", "build_app", "check_port", "default_max_batch", "launch", "main", "parse_auth", "preload",
            "register", "staff_message"]
 
 LOOPBACK = api.LOOPBACK  # the hosts that need no login or API key (one list, in api.store)
@@ -43,7 +43,15 @@ PAGE_CSS = """
                           min-height: 2.2em; overflow-y: hidden !important; }
 #status { min-height: 2.5em; }
 """
-DEFAULT_MAX_BATCH = 16  # requests run together at most (service/batcher.py; README "Speed")
+DEFAULT_MAX_BATCH = 16  # requests run together at most on a GPU (service/batcher.py; README "Speed")
+
+
+def default_max_batch(device: str) -> int:
+    """`--max-batch` when none is given: DEFAULT_MAX_BATCH on a GPU, 1 (a queue of one) on the CPU.
+    On two cores a batch of 16 gave a worse median latency than the queue (81.9 s against 60.5 s,
+    `briefs bench --only-batch`): the decoder is compute-bound there, so a batch costs about what
+    its requests cost one at a time, and every request in it waits for the last."""
+    return 1 if device == "cpu" else DEFAULT_MAX_BATCH
 
 
 # ---- CLI ----------------------------------------------------------------------------------------
@@ -55,8 +63,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                    help=f"require this staff login (or set {AUTH_ENV}=user:password)")
     p.add_argument("--no-preload", dest="preload", action="store_false",
                    help="load models on the first request instead of at start-up")
-    p.add_argument("--max-batch", type=integer(1, 256), default=DEFAULT_MAX_BATCH, metavar="N",
-                   help=f"requests that arrive together run as one batch, at most N (default {DEFAULT_MAX_BATCH}; 1: one at a time)")
+    p.add_argument("--max-batch", type=integer(1, 256), metavar="N",
+                   help=f"requests that arrive together run as one batch, at most N (default: {DEFAULT_MAX_BATCH} "
+                        "with --device cuda, 1 on the CPU, where batching measured slower; 1: one at a time)")
     api.add_arguments(p)
     p.set_defaults(func=main)
 
@@ -81,7 +90,8 @@ def main(args: argparse.Namespace) -> int:
     if args.host not in LOOPBACK and not rest.keys:
         print(f"briefs web: warning: the API answers only this machine without keys ({api.KEYS_ENV} or --api-keys)",
               file=sys.stderr)
-    app = build_app(rest.in_turn(pipeline), max_batch=args.max_batch)  # the page's runs and the API's take turns
+    max_batch = args.max_batch or default_max_batch(config.device)
+    app = build_app(rest.in_turn(pipeline), max_batch=max_batch)  # the page's runs and the API's take turns
     rest.start()
     _terminate_as_interrupt()
     launch(app, host=args.host, port=args.port, auth=auth, api=rest, quiet=True)  # quiet: no share-link hint
