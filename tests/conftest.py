@@ -44,10 +44,11 @@ def seed_text() -> str:
 # Real Italian news prose with words the offline engine's dictionaries do not hold (it translates the
 # seed with none left): what the fidelity report must flag as left untranslated.
 FLAGGED_PARAGRAPH = (
-    "Il sindaco ha chiuso il monovolume comunale dopo le vampate dei ghiacciati. La volpe è entrata nel "
-    "monovolume di Mario Bianchi il 3 febbraio 2026, e 1,2 miliardi di euro sono stati stanziati per 15mila famiglie."
+    "Il sindaco ha ricevuto il sottoprefetto comunale dopo le vampate dei vacanzieri. La volpe è entrata nell'ufficio del "
+    "sottoprefetto di Mario Bianchi il 3 febbraio 2026, e 1,2 miliardi di euro sono stati stanziati per 15mila famiglie."
 )
-FLAGGED_WORDS = frozenset({"monovolume", "vampate", "ghiacciati"})  # words no dictionary of the lexicon holds
+# words no dictionary of the lexicon holds, nor MultiWordNet ("monovolume" was one until it came: "minivan")
+FLAGGED_WORDS = frozenset({"sottoprefetto", "vampate", "vacanzieri"})
 
 
 @pytest.fixture(scope="session")

@@ -190,7 +190,7 @@ def test_markdown_lists_the_checks_after_the_briefs(flagged_result):
     text = markdown(Result.from_dict(flagged_result))
     assert flagged_result["checks"]
     assert text.index("## Checks") > text.index("## Extended") and text.index("## Checks") < text.index("## English")
-    assert "monovolume" in text.split("## Checks")[1].split("## English")[0]
+    assert "sottoprefetto" in text.split("## Checks")[1].split("## English")[0]
 
 
 def test_briefs_check_command(cli, tmp_path):
@@ -236,7 +236,7 @@ def test_batch_output_carries_the_report(cli, tmp_path, flagged_article):
     assert code == 0, err
     (line,) = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert line["translation"]["sentences"] and line["briefs"][0]["sources"]
-    assert "monovolume" in [c["text"] for c in line["checks"]]
+    assert "sottoprefetto" in [c["text"] for c in line["checks"]]
 
 
 def test_eval_checks_command(cli):

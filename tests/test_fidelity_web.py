@@ -33,13 +33,13 @@ def test_page_marks_flags_and_shows_sources(offline_url, flagged_article):
         expect(checks.first).to_be_visible(timeout=WAIT_MS)
         marks = page.locator("#translation td.english mark.check")
         expect(marks.first).to_be_visible()
-        assert "monovolume" in [m.inner_text() for m in marks.all()]
+        assert "sottoprefetto" in [m.inner_text() for m in marks.all()]
         assert "left untranslated" in marks.first.get_attribute("title")
         assert checks.count() == len(page.locator("#fidelity ol.checks li[data-kind]").all()) >= marks.count() // 2
         assert "untranslated" in checks.first.inner_text()
 
         # the briefs mark what they repeat of a flagged span (the extended brief copies sentence 1)
-        assert "monovolume" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
+        assert "sottoprefetto" in [m.inner_text() for m in page.locator("#fidelity .brief mark.check").all()]
 
         # hover a translated sentence: its Italian source appears
         sentence = page.locator("#translation td.english .sent").first

