@@ -417,6 +417,7 @@ def _cognate(lang: str, word: str) -> str | None:
 
 # The parts of speech of MultiWordNet's synsets a lemma guess of each kind may take.
 _SENSE_POS = {"form": "nvar", "plural": "na", "participle": "av", "verb": "v", "past": "v", "gerund": "v", "adverb": "a"}
+_INFLECTS = {"plural": "n", "participle": "v"}  # the one part of speech English inflects for these guesses
 
 
 def _wordnet_english(lang: str, word: str) -> str | None:
@@ -437,11 +438,8 @@ def _wordnet_english(lang: str, word: str) -> str | None:
             if adverb:
                 return adverb
             continue
-        if g.kind == "plural":
-            return _pluralize(english) if p == "n" else english
-        if g.kind == "participle":
-            return _participle(english) if p == "v" else english
-        return _inflect(english, g.kind)
+        # an adjective's plural and participle are its one form; other guesses inflect like the word
+        return english if _INFLECTS.get(g.kind, p) != p else _inflect(english, g.kind)
     return None
 
 
@@ -465,16 +463,14 @@ def _sense(lemma: str, senses: list[tuple[str, int, list[str]]]) -> tuple[str, s
         return None
     zipf = english_zipf() or {}
 
-    def rank(w: str) -> tuple:
-        votes, own, first, _ = scores[w]
+    rank = {}
+    for w, (votes, own, first, _) in scores.items():
         similar = SequenceMatcher(None, lemma, w).ratio()
-        return (votes, own, similar if similar >= 0.6 else 0.0, -first, zipf.get(w, 0.0), w)
-
-    ranked = sorted(scores, key=rank, reverse=True)
-    best = ranked[0]
-    if rank(best)[2] == 0.0:
+        rank[w] = (votes, own, similar if similar >= 0.6 else 0.0, -first, zipf.get(w, 0.0), w)
+    best = max(rank, key=rank.__getitem__)
+    if rank[best][2] == 0.0:
         together = {w for _, _, words in senses if best in words for w in words}
-        if any(rank(w)[:2] == rank(best)[:2] for w in ranked[1:] if w not in together):
+        if any(r[:2] == rank[best][:2] for w, r in rank.items() if w not in together):
             return None
     return best, scores[best][3]
 
@@ -517,14 +513,14 @@ def _participle(verb: str) -> str:
     is a known word; else the phrase as it is."""
     words = verb.split()
     first = re.sub(r"^to\s+", "", words[0])
+    if first in _SAME_PARTICIPLE:
+        return verb
     if first.endswith("e"):
         guess = first + "d"
     elif re.search(r"[^aeiou]y$", first):
         guess = first[:-1] + "ied"
     else:
         guess = first + "ed"
-    if first in _SAME_PARTICIPLE:
-        return verb
     forms = [guess]
     if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", first):
         forms.append(first + first[-1] + "ed")  # "dispel" -> "dispelled", "stop" -> "stopped"
