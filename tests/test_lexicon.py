@@ -73,6 +73,16 @@ def test_spanish_the_pivot_leaves_goes_back_to_its_italian():
     assert found[("es", "pesquisa")] == "inquiry"  # two hops: indagine -> indagación (WikDict) -> inquiry
 
 
+def test_spanish_the_pivot_leaves_takes_the_sense_of_the_italian_it_came_from():
+    """newssyscomb2009's Spanish leftovers: the Italian the spa-ita pair made them from is the
+    article's own word, so it may take its MultiWordNet sense (step 6), inflected like the Spanish."""
+    found = Lexicon().english([("es", "triunfal"), ("es", "jurídicamente"), ("es", "tutelado"), ("es", "yace")])
+    assert found[("es", "triunfal")] == "triumphal"  # -> trionfale
+    assert found[("es", "jurídicamente")] == "legally"  # -> giuridicamente
+    assert found[("es", "tutelado")] == "protected"  # a participle -> tutelare
+    assert found[("es", "yace")] == "lies"  # a third person singular -> giacere
+
+
 def test_italian_through_the_wikdict_dictionaries(apertium):
     """Words no apertium pair knows, found through their Spanish (dict-freedict-ita-spa) or their
     French (dict-freedict-fra-ita read in reverse, then apertium fra-cat-eng)."""
@@ -126,6 +136,17 @@ def test_lemma_rules_for_io_plurals_feminines_imperfects_gerunds_and_spanish_age
     assert found[("es", "multiplicador")] == "multiplier" and found[("es", "indicador")] == "indicator"
     assert found[("it", "tramandava")] == "bequeathed"  # an imperfect: the English past
     assert found[("it", "ammonendo")] == "admonishing"  # a gerund (ammonire): -ing
+
+
+def test_lemma_rules_for_cia_plurals_so_participles_and_third_persons():
+    """newssyscomb2009 leftovers: "salsicce" (salsiccia), "espanso" (espandere), "succede" (succedere)."""
+    from briefs.translate.lexicon import _third
+
+    found = Lexicon().english([("it", "salsicce"), ("it", "espanso"), ("it", "succede")])
+    assert found[("it", "salsicce")] == "sausages"  # -cce -> -ccia, plural restored
+    assert found[("it", "espanso")] == "expanded"  # -nso -> -ndere, the English participle
+    assert found[("it", "succede")] == "comes about"  # a third person singular: English -s
+    assert [_third(v) for v in ("lie", "go", "push", "be", "carry on")] == ["lies", "goes", "pushes", "is", "carries on"]
 
 
 def test_news_phrases_the_pivot_copies_through(apertium):

