@@ -178,7 +178,9 @@ class Lexicon:
         guesses = {w: _candidates(w[0], w[1].lower()) for w in common}
         readings = self._readings(names + [(w[0], g.form) for w, gs in guesses.items() for g in gs if g.kind in _INFLECTED])
         places = {w for w in names if _toponym(readings.get(w, []))}
-        answers = self._through(sorted({(w[0], g.form) for w, gs in guesses.items() for g in gs} | places))
+        # a plural or verb-form guess only where the analyser reads it so: `_lemma` uses no other
+        asked = {(w[0], g.form) for w, gs in guesses.items() for g in gs if _usable(g, readings.get((w[0], g.form), []))}
+        answers = self._through(sorted(asked | places))
         for key in todo:
             lang, word = key
             if word[:1].isupper():
@@ -225,11 +227,13 @@ class Lexicon:
                     return adverb
                 continue
             tags = readings.get((lang, g.form), [])
+            if not _usable(g, tags):
+                continue
             if g.kind == "plural" and any("<n>" in r for r in tags):
                 return _pluralize(english)
-            if g.kind == "plural" and any("<adj>" in r for r in tags):
-                return english
-            if g.kind in _VERBAL and any("<vblex>" in r for r in tags):
+            if g.kind == "plural":
+                return english  # an adjective's plural is its English
+            if g.kind in _VERBAL:
                 return _inflect(english, g.kind)
             if g.kind == "form":
                 return english
@@ -361,6 +365,16 @@ class Lexicon:
             if found and g.kind != "adverb":
                 return _inflect(found, g.kind)
         return None
+
+
+def _usable(g: "_Guess", readings: list[str]) -> bool:
+    """Whether a route's English for guess `g` can stand for the word: a plural's lemma must read as
+    a noun or adjective, a verb form's infinitive as a verb (the analyser's `readings` of `g.form`)."""
+    if g.kind == "plural":
+        return any("<n>" in r or "<adj>" in r for r in readings)
+    if g.kind in _VERBAL:
+        return any("<vblex>" in r for r in readings)
+    return True
 
 
 def _common(key: tuple[str, str]) -> bool:
