@@ -18,3 +18,16 @@ def test_unknown_word_copied_from_the_source_is_reported():
     (w,) = leftover_words("the xqzpiano was closed", source_text="lo xqzpiano era chiuso")
     assert (w.word, w.language) == ("xqzpiano", "?")
     assert leftover_words("the xqzpiano was closed") == []
+
+
+def test_the_leftover_rate_has_a_bootstrap_interval_over_sentences():
+    from briefs.evaluate import metrics
+
+    clean = ["The police saw the turnover of the first half."] * 30
+    leftover = ["The polizia saw the fatturato of the first half."] * 10
+    found = metrics.leftover_rate(clean + leftover)
+    assert found["words"] == 20 and found["of"] == 360 and found["per_1000"] == 55.56
+    # 2 leftovers in a 9-word sentence: no resampling of the sentences goes above 2/9
+    assert 0 < found["low"] < found["per_1000"] < found["high"] < 1000 * 2 / 9
+    assert metrics.leftover_rate(clean)["low"] == metrics.leftover_rate(clean)["high"] == 0.0
+    assert metrics.leftover_rate(clean + leftover) == found  # a fixed seed: the report reproduces

@@ -138,22 +138,32 @@ def score_mt(hypotheses: list[str], references: list[str]) -> dict:
     }
 
 
-def leftover_rate(texts: list[str], sources: list[str] | None = None) -> dict:
+def leftover_rate(texts: list[str], sources: list[str] | None = None, resamples: int = 2000, seed: int = 12) -> dict:
     """Words left in Italian or Spanish per 1,000 words of `texts` (briefs.english.leftover_words,
     the fidelity report's list; with `sources`, also words copied from the source that no list
-    knows), and the most frequent of them."""
+    knows), its 95% bootstrap confidence interval over the texts ("low", "high": percentile method,
+    `resamples` resamplings, fixed seed), and the most frequent of the words."""
     from collections import Counter
+
+    import numpy as np
 
     from ..english import leftover_words, words
 
     found: Counter = Counter()
-    total = 0
+    counts, sizes = [], []
     for k, text in enumerate(texts):
-        total += len(words(text))
-        found.update(f"{w.word} ({w.language})" for w in leftover_words(text, sources[k] if sources else None))
-    n = sum(found.values())
-    return {"per_1000": round(1000 * n / total, 2) if total else 0.0, "words": n, "of": total,
-            "top": [f"{w} x{c}" for w, c in found.most_common(20)]}
+        left = leftover_words(text, sources[k] if sources else None)
+        found.update(f"{w.word} ({w.language})" for w in left)
+        counts.append(len(left))
+        sizes.append(len(words(text)))
+    n, total = sum(counts), sum(sizes)
+    low = high = 1000 * n / total if total else 0.0
+    if total:
+        picks = np.random.default_rng(seed).integers(0, len(texts), size=(resamples, len(texts)))
+        rates = 1000 * np.asarray(counts)[picks].sum(axis=1) / np.maximum(np.asarray(sizes)[picks].sum(axis=1), 1)
+        low, high = (float(x) for x in np.percentile(rates, [2.5, 97.5]))
+    return {"per_1000": round(1000 * n / total, 2) if total else 0.0, "low": round(low, 2), "high": round(high, 2),
+            "words": n, "of": total, "top": [f"{w} x{c}" for w, c in found.most_common(20)]}
 
 
 class _Acc:
