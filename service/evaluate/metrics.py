@@ -157,12 +157,12 @@ def leftover_rate(texts: list[str], sources: list[str] | None = None, resamples:
         counts.append(len(left))
         sizes.append(len(words(text)))
     n, total = sum(counts), sum(sizes)
-    low = high = 1000 * n / total if total else 0.0
+    rate = low = high = 1000 * n / total if total else 0.0
     if total:
         picks = np.random.default_rng(seed).integers(0, len(texts), size=(resamples, len(texts)))
         rates = 1000 * np.asarray(counts)[picks].sum(axis=1) / np.maximum(np.asarray(sizes)[picks].sum(axis=1), 1)
         low, high = (float(x) for x in np.percentile(rates, [2.5, 97.5]))
-    return {"per_1000": round(1000 * n / total, 2) if total else 0.0, "low": round(low, 2), "high": round(high, 2),
+    return {"per_1000": round(rate, 2), "low": round(low, 2), "high": round(high, 2),
             "words": n, "of": total, "top": [f"{w} x{c}" for w, c in found.most_common(20)]}
 
 

@@ -252,5 +252,4 @@ def write_report(report: dict, out: Path) -> dict[str, Path]:
 def _leftover(found: dict | None) -> str:
     if not found:
         return "–"
-    interval = f"; 95% CI {found['low']:.2f}–{found['high']:.2f}" if "low" in found else ""
-    return f"{found['per_1000']:.2f} ({found['words']} of {found['of']} words{interval})"
+    return f"{found['per_1000']:.2f} ({found['words']} of {found['of']} words; 95% CI {found['low']:.2f}–{found['high']:.2f})"

@@ -272,8 +272,7 @@ class Lexicon:
             fixed = respelled(lang, word.lower())
             if fixed:  # a typo: "sconoscuti" is read as "sconosciuti"
                 asks.setdefault((lang, word), []).append(((lang, fixed), "form"))
-        others = sorted({o for opts in asks.values() for o, _ in opts})
-        english = self.english(others, hops - 1, senses=False)
+        english = self.english(sorted({o for opts in asks.values() for o, _ in opts}), hops - 1, senses=False)
         # the Italian word the pivot translated is the article's word again: it may take its sense (step 6)
         back_english = self.english(sorted(backs), hops - 1) if backs else {}
         out: dict[tuple[str, str], str] = {}
