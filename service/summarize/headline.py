@@ -26,6 +26,7 @@ from .headline_compress import (
     TARGET_WORDS,
     _plain,
     balance,
+    capitalized,
     compress,
 )
 from .headline_tagging import (
@@ -90,7 +91,7 @@ def repair(text: str, max_words: int = MAX_WORDS) -> str:
             break
         words.pop()
     out = " ".join(words).rstrip(" ,;:–—-.")
-    return out[0].upper() + out[1:] if out else ""
+    return capitalized(out)
 
 
 def ends_on_function_word(headline: str) -> bool:

@@ -7,12 +7,18 @@
    attributions ("..., officials said", "according to ...", "X said that ...");
 3. headline style: no articles ("the", "a", "an"), "will <verb>" becomes "to <verb>", "has been
    sued" becomes "sued", "X has said ..." becomes "X says ...", a job description before the
-   subject's name goes ("British car maker Aston Martin"), so do time phrases after the verb
-   ("in 2004", "last year"); quotation marks around a phrase are dropped (their words stay);
+   subject's name goes ("British car maker Aston Martin"), so does a title before it between commas
+   ("The Minister for Culture, Maria Rossi,"), and so do time phrases after the verb ("in 2004",
+   "last year"); a pronoun opening reported speech takes the speaker's name ("Paolo Rossi has
+   confirmed that he plans" -> "Paolo Rossi plans"); quotation marks around a phrase are dropped
+   (their words stay);
 4. the clause is cut to `max_words` at the last point where it reads as complete, preferring a
    clause boundary (also before an adverbial: "after", "despite", "by", ...): never after an
-   article, preposition, conjunction, auxiliary or pronoun, and never inside a noun phrase
-   ("for the three | months", "Marco | Rubio", "interest | rates").
+   article, preposition, conjunction, auxiliary or pronoun, never inside a noun phrase ("for the
+   three | months", "Marco | Rubio", "interest | rates"), never between a verb and its particle or
+   infinitive ("picking | up", "merge | to form"), and only where the clause's own verb is kept (a
+   relative clause's verb, "travellers who book", or a participle after a noun, "journalists covering",
+   is none).
 Part-of-speech tags come from `headline_tagging.tag`. `balance` drops unmatched brackets and
 quotation marks (the compressed clause's last step, and one of the rules `headline.violations` checks).
 The mutable `STYLE` switches and `LEADING_WORDS` are read here: patch them on this module.
@@ -30,6 +36,7 @@ from .headline_tagging import (
     CONJUNCTIONS,
     FUNCTION_WORDS,
     PREPOSITIONS,
+    PRONOUNS,
     Token,
     tag,
 )
@@ -55,6 +62,10 @@ _ATTRIBUTION_END = re.compile(
 )
 _ATTRIBUTION_START = re.compile(r"^(?:according to [^,]{2,60},\s*)", re.IGNORECASE)
 _SAID_THAT = re.compile(r"^[^,;:“\"]{2,60}?\b(?:said|says|announced|warned|added|claimed|stated|confirmed|believes?)\s+(?:on \w+\s+)?that\s+", re.IGNORECASE)
+# "Paolo Rossi has confirmed that he plans to ..." -> "Paolo Rossi plans to ...": the speaker stands for
+# the pronoun that opens the reported clause (where the speaker is not a pronoun too)
+_SPEAKER_PRONOUN = re.compile(r"^([^,;:“\"]{2,60}?)\s+(?:(?:has|have|had)\s+)?(?:said|says|announced|warned|added|claimed|stated|"
+                              r"confirmed|believes?)\s+(?:on \w+\s+)?that\s+(?:he|she|they|it|we)\s+(?=\w)", re.IGNORECASE)
 # "Betty Boothroyd has said the House of Lords needs ..." -> "Betty Boothroyd says ...": a named speaker's
 # reported speech without "that", in the headline's present tense
 _SAID_NAME = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,4})(?:has\s+)?(?:said|believes|predicted|insisted|claimed)\s+"
@@ -66,16 +77,25 @@ _COMMA_ASIDE = re.compile(r"(?<=\w),\s+(?:after|before|despite|following|amid|wh
 _APPOSITIVE = re.compile(r"(?<=\w),\s+(?:the|a|an|its|his|her|their|our|who|which)\s[^,;:]{2,80}?,\s+(?=[a-z])")
 
 
+# "The Minister for Culture, Tourism and Sport, Maria Rossi, has hit out": a title before the
+# subject's name between commas; the name is the subject
+_TITLE_NAME = re.compile(r"^(?:The\s+)?[A-Z][^,;:]{2,60}?(?:,\s+[A-Z][^,;:]{1,40}?)*,\s+"
+                         r"((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+),\s+(?=[a-z])")
+
+
 def _plain(sentence: str) -> str:
     """`sentence` without asides, attributions and quotation marks (text-level steps 1-2)."""
     s = " ".join(sentence.split())
+    s = re.sub(r"(?<=[a-z]),(?=[A-Za-z])", ", ", s)  # "Party,said": a comma's lost space
     s = _PAREN.sub("", s)
+    s = _TITLE_NAME.sub(r"\1 ", s)
     s = _DASH_ASIDE.sub(" ", s)
     s = _COMMA_ASIDE.sub(" ", s)
     s = _APPOSITIVE.sub(" ", s)
     s = _RELATIVE.sub(lambda m: "," if m.group().endswith(",") else "", s)
     s = _ATTRIBUTION_START.sub("", s)
-    s = _SAID_THAT.sub("", s)
+    said = _SPEAKER_PRONOUN.match(s)
+    s = said.group(1) + " " + s[said.end():] if said and said.group(1).lower() not in PRONOUNS else _SAID_THAT.sub("", s)
     s = _SAID_NAME.sub(lambda m: m.group(1) + "says ", s)
     s = _ATTRIBUTION_END.sub("", s)
     s = "".join(ch for ch in s if ch not in _QUOTE_CHARS)
@@ -126,8 +146,9 @@ def _headline_style(toks: list[Token]) -> list[Token]:
         if t.low in ARTICLES and nxt is not None and nxt.is_word:
             continue
         if STYLE["aux"] and t.low in _DROPPED_AUX and nxt is not None and out and (
-                nxt.low == "to" and t.low in _BE or nxt.is_verb and nxt.low not in AUXILIARIES
-                and (t.low in _BE or nxt.low.endswith("ed"))):  # "has returned" -> "returned"; "has gone" stays
+                nxt.low == "to" and t.low in _BE or nxt.is_verb and nxt.low not in AUXILIARIES and not nxt.low.endswith("ly")
+                and (t.low in _BE or nxt.low.endswith("ed"))):  # "has returned" -> "returned"; "has gone", "is unlikely" stay
+            nxt.finite = True
             continue
         if STYLE["passive"] and t.low in ("been", "being") and out and out[-1].low in _DROPPED_AUX | {"have", "has", "had"} and (
                 nxt is not None and nxt.is_verb and nxt.low not in AUXILIARIES):
@@ -196,12 +217,15 @@ def _drop_time(toks: list[Token]) -> list[Token]:
     return out
 
 
+_PARTICLES = frozenset("out up off down back away over".split())  # "has hit | out at critics"
+
+
 def _ends_badly(toks: list[Token], k: int) -> str | None:
     """Why a cut after toks[:k] would leave the headline hanging, or None."""
     last = toks[k - 1]
     if not last.is_word:
         return f"ends on '{last.text}'"
-    if last.is_function:
+    if last.is_function or last.low in ("not", "never"):
         return f"ends on the function word '{last.text}'"
     if k >= 2 and (toks[k - 2].pos in ("cnjcoo", "cnjsub") or toks[k - 2].text == ","):
         return f"leaves '{toks[k - 2].text} {last.text}' hanging"
@@ -219,13 +243,26 @@ def _ends_badly(toks: list[Token], k: int) -> str | None:
             return f"cuts the noun phrase '{last.text} {nxt.text}'"
         if nxt.is_word and last.is_verb and nxt.pos in ("det", "n", "np", "adj", "num", "prn", "unk"):
             return f"cuts the verb '{last.text}' from its object '{nxt.text}'"
+        if last.is_verb and nxt.low == "to" and k + 1 < len(toks) and toks[k + 1].is_verb:
+            return f"cuts the verb '{last.text}' from its infinitive 'to {toks[k + 1].text}'"
+        if last.is_verb and nxt.low in _PARTICLES and (k + 1 >= len(toks) or not toks[k + 1].is_verb):
+            return f"cuts the verb '{last.text}' from its particle '{nxt.text}'"
     return None
 
 
 def _finite(toks: list[Token], j: int) -> bool:
-    """toks[j] may be the clause's verb (not a participle opening an aside: ", including ...")."""
+    """toks[j] may be the clause's verb (not a participle opening an aside: ", including ...", nor
+    the verb of a relative clause: "travellers who book")."""
     t = toks[j]
-    return t.is_verb and not (t.low.endswith("ing") and (j == 0 or toks[j - 1].text == ","))
+    if j == 0 and len(toks) > 1 and toks[1].low in ("who", "which", "that"):
+        return False  # "Travellers who ...": the subject, whatever its tag
+    i = j - 1
+    while i > 0 and (toks[i].low in AUXILIARIES or toks[i].pos == "adv"):
+        i -= 1  # "that has greeted"
+    if i >= 1 and (toks[i].low in ("who", "which") or toks[i].low == "that" and toks[i - 1].pos in ("n", "np", "prn", "rel")):
+        return False  # "travellers who book flights": a relative clause's verb
+    # "-ing" opening an aside (", including") or after a noun ("reporters covering the trial") is no clause verb
+    return t.is_verb and (t.finite or not (t.low.endswith("ing") and (j == 0 or toks[j - 1].text == "," or toks[j - 1].pos in ("n", "np"))))
 
 
 def _join(toks: list[Token]) -> str:
@@ -276,7 +313,13 @@ def compress(sentence: str, max_words: int = MAX_WORDS, min_words: int = MIN_WOR
     if not best:
         return ""
     best = balance(best).rstrip(" ,;:–—-.")
-    return best[0].upper() + best[1:] if best else ""
+    return capitalized(best)
+
+
+def capitalized(text: str) -> str:
+    """`text` with a capital first letter, unless its first word is written with one inside ("iPod", "eBay")."""
+    first = text.split(" ", 1)[0]
+    return text if not text or any(c.isupper() for c in first[1:]) else text[0].upper() + text[1:]
 
 
 def balance(text: str) -> str:

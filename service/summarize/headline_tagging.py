@@ -40,6 +40,7 @@ class Token:
     text: str
     pos: str  # Apertium's first tag (n, np, vblex, det, pr, ...), "unk" when unknown, "punct"
     start: int = 0
+    finite: bool = False  # the clause's verb whose auxiliary headline style dropped ("is spreading" -> "spreading")
 
     @property
     def low(self) -> str:
