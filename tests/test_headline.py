@@ -99,6 +99,12 @@ def test_a_cut_never_separates_a_verb_from_its_particle_or_infinitive():
     assert H.compress(s, 8) == ""  # rather than "... could merge", its infinitive cut off
 
 
+def test_a_leading_subordinate_clause_gives_way_to_the_main_clause():
+    assert H.compress("While the 13 letters are expected to bring in anywhere from $300,000 to $500,000, the auction "
+                      "house has set no reserve price for the sign.") == "Auction house has set no reserve price for sign"
+    assert H.compress("Because the bridge was closed for repairs for the whole of the summer season.") == ""
+
+
 def test_a_name_written_with_an_inner_capital_keeps_its_first_letter():
     assert H.compress("iPod sales have overtaken every other music player in Europe for the third year running.").startswith("iPod ")
     assert H.repair("eBay shares rose sharply.") == "eBay shares rose sharply"

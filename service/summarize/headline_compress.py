@@ -107,7 +107,8 @@ def _plain(sentence: str) -> str:
 
 def _strip_leading(toks: list[Token]) -> list[Token]:
     """Drop leading time/place adverbials: words before the first comma holding no verb
-    ("Tomorrow, 4 February,", "In Washington,", "However,"), and leading time adverbs."""
+    ("Tomorrow, 4 February,", "In Washington,", "However,"), leading time adverbs and a leading
+    subordinate clause ("While ..., "); [] when the sentence is a subordinate clause alone."""
     while True:
         # "Own yesterday the president ...": a time word among the first three, no noun before it
         at = next((i for i, t in enumerate(toks[:3]) if t.low in ("yesterday", "today", "tomorrow", "tonight")), None)
@@ -125,7 +126,15 @@ def _strip_leading(toks: list[Token]) -> list[Token]:
             if first.pos == "adv" or first.pos == "pr" and first.low in PREPOSITIONS or first.pos == "num" or first.low in LEADING_WORDS or all(t.pos in ("num", "np", "n") for t in toks[:comma]):
                 toks = toks[comma + 1:]
                 continue
+        if toks and toks[0].low in _SUBORDINATORS:
+            # "While the letters are expected to fetch $300,000, the owners ...": the main clause follows
+            # the subordinate clause's comma; without one there is no main clause to keep
+            comma = next((i for i, t in enumerate(toks) if t.text == ","), None)
+            return toks[comma + 1:] if comma is not None else []
         return toks
+
+
+_SUBORDINATORS = frozenset("while although though whereas if unless because as when since once".split())
 
 
 LEADING_WORDS = frozenset("tomorrow yesterday today tonight meanwhile however on in at during after before last this".split())
