@@ -61,11 +61,13 @@ _ATTRIBUTION_END = re.compile(
     r"added|explained|revealed|confirmed|insisted|warned|wrote|stated|noted)(?:\s+[^,.;]{0,30})?)\s*[.!?]?\s*$"
 )
 _ATTRIBUTION_START = re.compile(r"^(?:according to [^,]{2,60},\s*)", re.IGNORECASE)
-_SAID_THAT = re.compile(r"^[^,;:“\"]{2,60}?\b(?:said|says|announced|warned|added|claimed|stated|confirmed|believes?)\s+(?:on \w+\s+)?that\s+", re.IGNORECASE)
+# a reporting verb and its "that" (both patterns below)
+_REPORTING_THAT = r"(?:said|says|announced|warned|added|claimed|stated|confirmed|believes?)\s+(?:on \w+\s+)?that\s+"
+_SAID_THAT = re.compile(r"^[^,;:“\"]{2,60}?\b" + _REPORTING_THAT, re.IGNORECASE)
 # "Paolo Rossi has confirmed that he plans to ..." -> "Paolo Rossi plans to ...": the speaker stands for
 # the pronoun that opens the reported clause (where the speaker is not a pronoun too)
-_SPEAKER_PRONOUN = re.compile(r"^([^,;:“\"]{2,60}?)\s+(?:(?:has|have|had)\s+)?(?:said|says|announced|warned|added|claimed|stated|"
-                              r"confirmed|believes?)\s+(?:on \w+\s+)?that\s+(?:he|she|they|it|we)\s+(?=\w)", re.IGNORECASE)
+_SPEAKER_PRONOUN = re.compile(r"^([^,;:“\"]{2,60}?)\s+(?:(?:has|have|had)\s+)?" + _REPORTING_THAT + r"(?:he|she|they|it|we)\s+(?=\w)",
+                              re.IGNORECASE)
 # "Betty Boothroyd has said the House of Lords needs ..." -> "Betty Boothroyd says ...": a named speaker's
 # reported speech without "that", in the headline's present tense
 _SAID_NAME = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,4})(?:has\s+)?(?:said|believes|predicted|insisted|claimed)\s+"
